@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from dashboard.admin import ReadOnlyAdmin
+
+from .models import Call
+
+
+@admin.register(Call)
+class CallAdmin(ReadOnlyAdmin):
+    """Calls are a projection of the log: edit the log's consequences by rebuilding, never by hand."""
+
+    list_display = ["from_number", "to_number", "direction", "state", "start_time", "hangup_cause"]
+    list_filter = ["state", "direction", "is_alive", "hangup_cause"]
+    search_fields = ["call_control_id", "call_session_id", "from_number", "to_number", "caller_id_name"]

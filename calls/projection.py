@@ -1,0 +1,294 @@
+"""Fold a call's events into its Call row.
+
+`fold_call` is pure; `project_calls` reads the events of the given calls and writes the rows
+that changed. Terminal states are sticky: once a hangup is folded in, nothing later moves the
+call out of it, so a late or replayed event never resurrects a call.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from dashboard.folding import (
+    FoldableEvent,
+    changed_fields,
+    happened_at,
+    in_order,
+    integer,
+    iso,
+    json_dict,
+    json_list,
+    text,
+)
+from dashboard.models import Event, EventSource
+
+from .models import Call, CallState
+
+_DTMF_LIMIT = 200
+
+
+def _initial_state() -> dict:
+    return {
+        "call_leg_id": "",
+        "call_session_id": "",
+        "connection_id": "",
+        "direction": "",
+        "state": CallState.PARKED.value,
+        "state_since": None,
+        "is_alive": True,
+        "on_hold": False,
+        "from_number": "",
+        "to_number": "",
+        "caller_id_name": "",
+        "start_time": None,
+        "answered_at": None,
+        "ended_at": None,
+        "hangup_cause": "",
+        "hangup_source": "",
+        "sip_hangup_cause": "",
+        "client_state": "",
+        "conference_id": "",
+        "queue_name": "",
+        "details": {},
+        "last_event_at": None,
+        "event_count": 0,
+    }
+
+
+def _move(state: dict, new_state: str, event: FoldableEvent) -> None:
+    if state["state"] == CallState.HANGUP:
+        return
+    if state["state"] != new_state:
+        state["state"] = new_state
+        state["state_since"] = happened_at(event)
+
+
+def _on_initiated(state: dict, event: FoldableEvent, payload: dict) -> None:
+    state["direction"] = text(payload, "direction", 10)
+    _move(state, text(payload, "state", 12) or CallState.PARKED, event)
+    state["caller_id_name"] = text(payload, "caller_id_name")
+    for key in ("custom_headers", "sip_headers", "tags"):
+        if payload.get(key):
+            state["details"][key] = json_list(payload, key)
+
+
+def _on_answered(state: dict, event: FoldableEvent, payload: dict) -> None:
+    state["answered_at"] = state["answered_at"] or happened_at(event)
+    _move(state, CallState.ANSWERED, event)
+
+
+def _on_bridged(state: dict, event: FoldableEvent, payload: dict) -> None:
+    _move(state, CallState.BRIDGED, event)
+
+
+def _on_hold(state: dict, event: FoldableEvent, payload: dict) -> None:
+    if state["is_alive"]:
+        state["on_hold"] = True
+        state["details"]["hold_since"] = iso(happened_at(event))
+
+
+def _on_unhold(state: dict, event: FoldableEvent, payload: dict) -> None:
+    state["on_hold"] = False
+    state["details"].pop("hold_since", None)
+
+
+def _on_hangup(state: dict, event: FoldableEvent, payload: dict) -> None:
+    if state["state"] == CallState.HANGUP:
+        return
+    _move(state, CallState.HANGUP, event)
+    state["is_alive"] = False
+    state["on_hold"] = False
+    state["ended_at"] = happened_at(event)
+    state["hangup_cause"] = text(payload, "hangup_cause", 40)
+    state["hangup_source"] = text(payload, "hangup_source", 20)
+    state["sip_hangup_cause"] = text(payload, "sip_hangup_cause", 20)
+    quality = json_dict(payload, "call_quality_stats")
+    if quality:
+        state["details"]["call_quality_stats"] = quality
+
+
+def _on_enqueued(state: dict, event: FoldableEvent, payload: dict) -> None:
+    _move(state, CallState.QUEUED, event)
+    state["queue_name"] = text(payload, "queue", 200)
+    state["details"]["queue"] = {
+        "queue": state["queue_name"],
+        "current_position": integer(payload, "current_position"),
+        "queue_avg_wait_time_secs": integer(payload, "queue_avg_wait_time_secs"),
+        "enqueued_at": iso(happened_at(event)),
+    }
+
+
+def _on_dequeued(state: dict, event: FoldableEvent, payload: dict) -> None:
+    reason = text(payload, "reason", 40)
+    queue = state["details"].setdefault("queue", {"queue": text(payload, "queue", 200)})
+    queue.update(
+        {
+            "dequeued_at": iso(happened_at(event)),
+            "reason": reason,
+            "queue_position": integer(payload, "queue_position"),
+            "wait_time_secs": integer(payload, "wait_time_secs"),
+        }
+    )
+    if state["state"] == CallState.QUEUED:
+        _move(state, CallState.BRIDGED if reason == "bridged" else CallState.ANSWERED, event)
+
+
+def _on_participant_joined(state: dict, event: FoldableEvent, payload: dict) -> None:
+    state["conference_id"] = text(payload, "conference_id", 200)
+    _move(state, CallState.CONFERENCE, event)
+
+
+def _on_participant_left(state: dict, event: FoldableEvent, payload: dict) -> None:
+    state["conference_id"] = state["conference_id"] or text(payload, "conference_id", 200)
+    if state["state"] == CallState.CONFERENCE:
+        _move(state, CallState.ANSWERED, event)
+
+
+def _on_dtmf(state: dict, event: FoldableEvent, payload: dict) -> None:
+    digits = (state["details"].get("dtmf", "") + text(payload, "digit", 4))[-_DTMF_LIMIT:]
+    state["details"]["dtmf"] = digits
+
+
+def _record(facet: str, *fields: str, extra: Callable[[FoldableEvent], dict] | None = None):
+    """A handler that keeps the latest values of some payload fields under details[facet]."""
+
+    def handler(state: dict, event: FoldableEvent, payload: dict) -> None:
+        values = {"event": event.event_type, "at": iso(happened_at(event))}
+        for field in fields:
+            value = payload.get(field)
+            values[field] = (
+                value if isinstance(value, int | float | bool | dict | list) else text(payload, field)
+            )
+        if extra:
+            values.update(extra(event))
+        state["details"][facet] = values
+
+    return handler
+
+
+def _on_recording_saved(state: dict, event: FoldableEvent, payload: dict) -> None:
+    recordings = state["details"].setdefault("recordings", [])
+    recordings.append(
+        {
+            "recording_urls": json_dict(payload, "recording_urls"),
+            "public_recording_urls": json_dict(payload, "public_recording_urls"),
+            "channels": text(payload, "channels", 20),
+            "recording_started_at": text(payload, "recording_started_at", 40),
+            "recording_ended_at": text(payload, "recording_ended_at", 40),
+        }
+    )
+
+
+def _on_client_state_updated(state: dict, event: FoldableEvent, payload: dict) -> None:
+    state["client_state"] = text(payload, "client_state", 4000)
+
+
+HANDLERS: dict[str, Callable[[dict, FoldableEvent, dict], None]] = {
+    "call.initiated": _on_initiated,
+    "call.answered": _on_answered,
+    "call.bridged": _on_bridged,
+    "call.hangup": _on_hangup,
+    "call.hold": _on_hold,
+    "call.unhold": _on_unhold,
+    "call.enqueued": _on_enqueued,
+    "call.dequeued": _on_dequeued,
+    "call.dtmf.received": _on_dtmf,
+    "call.gather.ended": _record("gather", "status", "digits"),
+    "call.playback.started": _record("playback", "media_url", "media_name", "overlay"),
+    "call.playback.ended": _record(
+        "playback", "media_url", "media_name", "overlay", "status", "status_detail"
+    ),
+    "call.speak.started": _record("speak"),
+    "call.speak.ended": _record("speak", "status"),
+    "call.recording.saved": _on_recording_saved,
+    "call.recording.error": _record("recording_error", "reason"),
+    "call.recording.transcription.saved": _record("transcription", "transcription_text", "status"),
+    "call.machine.detection.ended": _record("machine_detection", "result"),
+    "call.machine.greeting.ended": _record("machine_greeting", "result"),
+    "call.machine.premium.detection.ended": _record("machine_detection", "result"),
+    "call.machine.premium.greeting.ended": _record("machine_greeting", "result"),
+    "call.fork.started": _record("fork", "stream_type", extra=lambda e: {"active": True}),
+    "call.fork.stopped": _record("fork", "stream_type", extra=lambda e: {"active": False}),
+    "call.refer.started": _record(
+        "refer", "from", "to", "sip_notify_response", extra=lambda e: {"status": "started"}
+    ),
+    "call.refer.completed": _record(
+        "refer", "from", "to", "sip_notify_response", extra=lambda e: {"status": "completed"}
+    ),
+    "call.refer.failed": _record(
+        "refer", "from", "to", "sip_notify_response", extra=lambda e: {"status": "failed"}
+    ),
+    "siprec.started": _record("siprec", extra=lambda e: {"status": "started"}),
+    "siprec.stopped": _record("siprec", "hangup_cause", extra=lambda e: {"status": "stopped"}),
+    "siprec.failed": _record("siprec", "failure_cause", extra=lambda e: {"status": "failed"}),
+    "streaming.started": _record("streaming", "stream_url", extra=lambda e: {"status": "started"}),
+    "streaming.stopped": _record("streaming", "stream_url", extra=lambda e: {"status": "stopped"}),
+    "streaming.failed": _record(
+        "streaming", "failure_reason", "stream_id", "stream_type", extra=lambda e: {"status": "failed"}
+    ),
+    "call.cost": _record("cost", "billed_duration_secs", "total_cost", "status"),
+    "conference.participant.joined": _on_participant_joined,
+    "conference.participant.left": _on_participant_left,
+    "dashboard.call.client_state_updated": _on_client_state_updated,
+}
+
+
+def fold_call(events: Iterable[FoldableEvent]) -> dict:
+    state = _initial_state()
+    for event in in_order(events):
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        state["event_count"] += 1
+        state["last_event_at"] = max(filter(None, [state["last_event_at"], happened_at(event)]))
+        for key, field in (
+            ("call_leg_id", "call_leg_id"),
+            ("call_session_id", "call_session_id"),
+            ("connection_id", "connection_id"),
+        ):
+            state[key] = state[key] or text(payload, field, 200)
+        if event.event_type == "call.initiated" or not state["from_number"]:
+            state["from_number"] = text(payload, "from") or state["from_number"]
+            state["to_number"] = text(payload, "to") or state["to_number"]
+        start_time = text(payload, "start_time", 40)
+        if state["start_time"] is None and (start_time or event.event_type == "call.initiated"):
+            state["start_time"] = happened_at(event)
+        if payload.get("client_state"):
+            state["client_state"] = text(payload, "client_state", 4000)
+        handler = HANDLERS.get(event.event_type)
+        if handler:
+            handler(state, event, payload)
+    if state["state_since"] is None:
+        state["state_since"] = state["start_time"]
+    return state
+
+
+def project_calls(call_control_ids: Iterable[str]) -> list[Call]:
+    """Refold the given calls from the log; returns the rows whose state changed."""
+    ids = {cid for cid in call_control_ids if cid}
+    if not ids:
+        return []
+    by_call: dict[str, list[Event]] = defaultdict(list)
+    events = (
+        Event.objects.filter(call_control_id__in=ids)
+        .exclude(event_type="conference.floor.changed")
+        .exclude(source=EventSource.TEXML)
+        .only("event_id", "event_type", "occurred_at", "received_at", "payload", "call_control_id")
+    )
+    for event in events:
+        by_call[event.call_control_id].append(event)
+    existing = {call.call_control_id: call for call in Call.objects.filter(call_control_id__in=ids)}
+    changed = []
+    for call_control_id, call_events in by_call.items():
+        values = fold_call(call_events)
+        call = existing.get(call_control_id)
+        if call is None:
+            call = Call(call_control_id=call_control_id, version=1, **values)
+            call.save(force_insert=True)
+            changed.append(call)
+            continue
+        fields = changed_fields(call, values)
+        if fields:
+            for name in fields:
+                setattr(call, name, values[name])
+            call.version += 1
+            call.save(update_fields=[*fields, "version"])
+            changed.append(call)
+    return changed

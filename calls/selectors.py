@@ -1,0 +1,27 @@
+"""Reads for calls."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from dashboard.models import Event, OperatorAction
+from dashboard.selectors import TimelineEntry, timeline
+
+from .models import Call
+
+
+def live_calls() -> QuerySet[Call]:
+    return Call.objects.filter(is_alive=True).order_by("start_time", "id")
+
+
+def call_list(*, live_only: bool = False) -> QuerySet[Call]:
+    return live_calls() if live_only else Call.objects.order_by("-start_time", "-id")
+
+
+def call_get(*, call_control_id: str) -> Call:
+    return get_object_or_404(Call, call_control_id=call_control_id)
+
+
+def call_timeline(*, call: Call) -> list[TimelineEntry]:
+    events = Event.objects.filter(call_control_id=call.call_control_id)
+    actions = OperatorAction.objects.filter(call_control_id=call.call_control_id)
+    return timeline(events, actions)

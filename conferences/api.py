@@ -1,0 +1,88 @@
+"""Read API for conferences and participants, fields named as Telnyx names them."""
+
+from django.shortcuts import get_object_or_404
+from rest_framework import generics, serializers
+
+from . import selectors
+from .models import Conference, Participant
+
+
+class ConferenceSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="conference_id", read_only=True)
+    participant_count = serializers.IntegerField(source="live_participants", read_only=True)
+
+    class Meta:
+        model = Conference
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "account_sid",
+            "connection_id",
+            "status",
+            "created_at",
+            "ended_at",
+            "end_reason",
+            "floor_call_control_id",
+            "participant_count",
+            "details",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    conference = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Participant
+        fields = [
+            "call_control_id",
+            "call_leg_id",
+            "call_session_id",
+            "label",
+            "conference",
+            "status",
+            "muted",
+            "on_hold",
+            "supervisor_role",
+            "whisper_call_control_ids",
+            "end_conference_on_exit",
+            "soft_end_conference_on_exit",
+            "beep_enabled",
+            "coaching",
+            "joined_at",
+            "left_at",
+            "details",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_conference(self, participant: Participant) -> dict:
+        return {"id": participant.conference.conference_id, "name": participant.conference.name}
+
+
+class ConferenceList(generics.ListAPIView):
+    serializer_class = ConferenceSerializer
+    filterset_fields = ["status", "kind", "name"]
+
+    def get_queryset(self):  # noqa: ANN201
+        return selectors.conference_list()
+
+
+class ConferenceDetail(generics.RetrieveAPIView):
+    serializer_class = ConferenceSerializer
+    lookup_field = "conference_id"
+    lookup_url_kwarg = "conference_id"
+
+    def get_queryset(self):  # noqa: ANN201
+        return selectors.conference_list()
+
+
+class ParticipantList(generics.ListAPIView):
+    serializer_class = ParticipantSerializer
+    filterset_fields = ["status", "muted", "on_hold"]
+
+    def get_queryset(self):  # noqa: ANN201
+        conference = get_object_or_404(Conference, conference_id=self.kwargs["conference_id"])
+        return selectors.conference_participants(conference=conference)

@@ -1,0 +1,372 @@
+"""Fold conference and participant events into Conference and Participant rows.
+
+Both Call Control webhooks (`conference.*`) and TeXML status callbacks (`texml.*`) land here.
+Telnyx sends no webhook for mute and hold: the dashboard records the command's success as a
+`dashboard.participant.*` event, folded like any other so a rebuild keeps it. Ended conferences
+and departed participants are terminal. The floor (who is talking) changes far more often than
+anything else, so it is kept as a last-writer-wins register instead of being refolded.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db.models import Q
+
+from dashboard.folding import (
+    FoldableEvent,
+    changed_fields,
+    happened_at,
+    in_order,
+    iso,
+    json_dict,
+    json_list,
+    text,
+)
+from dashboard.models import Event
+
+from .models import Conference, ConferenceStatus, Participant, ParticipantStatus
+
+FLOOR_EVENT = "conference.floor.changed"
+_PARTICIPANT_MEDIA_PREFIXES = ("conference.participant.playback.", "conference.participant.speak.")
+_TRUE = {"true", "1", "yes"}
+
+
+def _flag(value: object) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() in _TRUE)
+
+
+def is_participant_event(event_type: str) -> bool:
+    return event_type.startswith(("conference.participant.", "dashboard.participant.", "texml.participant-"))
+
+
+# --- conferences ------------------------------------------------------------------------------
+
+
+def _conference_initial() -> dict:
+    return {
+        "name": "",
+        "kind": "call_control",
+        "account_sid": "",
+        "connection_id": "",
+        "status": ConferenceStatus.INIT.value,
+        "created_at": None,
+        "ended_at": None,
+        "end_reason": "",
+        "details": {},
+        "last_event_at": None,
+    }
+
+
+def _conference_started(state: dict, event: FoldableEvent) -> None:
+    if state["status"] != ConferenceStatus.COMPLETED:
+        state["status"] = ConferenceStatus.IN_PROGRESS.value
+    state["created_at"] = state["created_at"] or happened_at(event)
+
+
+def _conference_ended(state: dict, event: FoldableEvent, reason: str) -> None:
+    if state["status"] == ConferenceStatus.COMPLETED:
+        return
+    state["status"] = ConferenceStatus.COMPLETED.value
+    state["ended_at"] = happened_at(event)
+    state["end_reason"] = reason
+
+
+def fold_conference(events: Iterable[FoldableEvent]) -> dict:
+    state = _conference_initial()
+    for event in in_order(events):
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        kind = event.event_type
+        state["last_event_at"] = max(filter(None, [state["last_event_at"], happened_at(event)]))
+        state["connection_id"] = (
+            state["connection_id"]
+            or text(payload, "connection_id", 200)
+            or text(payload, "ConnectionId", 200)
+        )
+        if kind.startswith("texml."):
+            state["kind"] = "texml"
+            state["account_sid"] = state["account_sid"] or text(payload, "AccountSid", 200)
+            state["name"] = state["name"] or text(payload, "FriendlyName")
+        if kind in {"conference.created", "texml.conference-start", "dashboard.conference.created"}:
+            _conference_started(state, event)
+            state["name"] = text(payload, "name") or state["name"]
+        elif kind in {"conference.participant.joined", "texml.participant-join"}:
+            _conference_started(state, event)
+        elif kind == "conference.ended":
+            _conference_ended(state, event, text(payload, "reason", 40))
+        elif kind == "texml.conference-end":
+            _conference_ended(state, event, text(payload, "ReasonConferenceEnded", 40) or "ended")
+        elif kind == "dashboard.conference.ended":
+            _conference_ended(state, event, "ended_via_api")
+        elif kind == "conference.recording.saved":
+            state["details"].setdefault("recordings", []).append(
+                {
+                    "recording_id": text(payload, "recording_id", 200),
+                    "format": text(payload, "format", 10),
+                    "channels": text(payload, "channels", 20),
+                    "recording_urls": json_dict(payload, "recording_urls"),
+                    "public_recording_urls": json_dict(payload, "public_recording_urls"),
+                }
+            )
+        elif kind.startswith(("conference.playback.", "conference.speak.")):
+            facet = "playback" if ".playback." in kind else "speak"
+            state["details"][facet] = {
+                "event": kind,
+                "at": iso(happened_at(event)),
+                "media_url": text(payload, "media_url"),
+                "media_name": text(payload, "media_name"),
+            }
+    return state
+
+
+# --- participants -----------------------------------------------------------------------------
+
+
+def _participant_initial() -> dict:
+    return {
+        "call_leg_id": "",
+        "call_session_id": "",
+        "label": "",
+        "status": ParticipantStatus.JOINING.value,
+        "muted": False,
+        "on_hold": False,
+        "supervisor_role": "none",
+        "whisper_call_control_ids": [],
+        "end_conference_on_exit": None,
+        "soft_end_conference_on_exit": None,
+        "beep_enabled": "",
+        "coaching": False,
+        "joined_at": None,
+        "left_at": None,
+        "state_since": None,
+        "details": {},
+        "last_event_at": None,
+    }
+
+
+def _joined(state: dict, event: FoldableEvent, payload: dict) -> None:
+    if state["status"] == ParticipantStatus.LEFT:
+        return
+    state["joined_at"] = state["joined_at"] or happened_at(event)
+    if state["status"] != ParticipantStatus.JOINED:
+        state["status"] = ParticipantStatus.JOINED.value
+        state["state_since"] = happened_at(event)
+    if "Muted" in payload:
+        state["muted"] = _flag(payload.get("Muted"))
+    if "Hold" in payload:
+        state["on_hold"] = _flag(payload.get("Hold"))
+    if "Coaching" in payload:
+        state["coaching"] = _flag(payload.get("Coaching"))
+    state["label"] = state["label"] or text(payload, "ParticipantLabel", 200)
+
+
+def _left(state: dict, event: FoldableEvent, payload: dict) -> None:
+    if state["status"] == ParticipantStatus.LEFT:
+        return
+    state["status"] = ParticipantStatus.LEFT.value
+    state["left_at"] = happened_at(event)
+    state["state_since"] = happened_at(event)
+    state["on_hold"] = False
+
+
+def _setter(**values: object) -> Callable[[dict, FoldableEvent, dict], None]:
+    def handler(state: dict, event: FoldableEvent, payload: dict) -> None:
+        if state["status"] == ParticipantStatus.LEFT:
+            return
+        if "on_hold" in values and values["on_hold"] != state["on_hold"]:
+            state["details"]["hold_since"] = iso(happened_at(event)) if values["on_hold"] else None
+        state.update(values)
+
+    return handler
+
+
+def _role_updated(state: dict, event: FoldableEvent, payload: dict) -> None:
+    if state["status"] == ParticipantStatus.LEFT:
+        return
+    state["supervisor_role"] = text(payload, "supervisor_role", 10) or "none"
+    state["whisper_call_control_ids"] = [str(x)[:200] for x in json_list(payload, "whisper_call_control_ids")]
+
+
+def _updated(state: dict, event: FoldableEvent, payload: dict) -> None:
+    if state["status"] == ParticipantStatus.LEFT:
+        return
+    for key in ("end_conference_on_exit", "soft_end_conference_on_exit"):
+        if isinstance(payload.get(key), bool):
+            state[key] = payload[key]
+    if payload.get("beep_enabled"):
+        state["beep_enabled"] = text(payload, "beep_enabled", 10)
+
+
+def _texml_updated(state: dict, event: FoldableEvent, payload: dict) -> None:
+    if state["status"] == ParticipantStatus.LEFT:
+        return
+    if "Muted" in payload:
+        state["muted"] = _flag(payload["Muted"])
+    if "Hold" in payload:
+        _setter(on_hold=_flag(payload["Hold"]))(state, event, payload)
+    if "Coaching" in payload:
+        state["coaching"] = _flag(payload["Coaching"])
+    if "EndConferenceOnExit" in payload:
+        state["end_conference_on_exit"] = _flag(payload["EndConferenceOnExit"])
+
+
+def _media(state: dict, event: FoldableEvent, payload: dict) -> None:
+    facet = "playback" if ".playback." in event.event_type else "speak"
+    state["details"][facet] = {
+        "event": event.event_type,
+        "at": iso(happened_at(event)),
+        "media_url": text(payload, "media_url"),
+        "media_name": text(payload, "media_name"),
+    }
+
+
+PARTICIPANT_HANDLERS: dict[str, Callable[[dict, FoldableEvent, dict], None]] = {
+    "conference.participant.joined": _joined,
+    "texml.participant-join": _joined,
+    "conference.participant.left": _left,
+    "texml.participant-leave": _left,
+    "dashboard.participant.left": _left,
+    "dashboard.participant.muted": _setter(muted=True),
+    "dashboard.participant.unmuted": _setter(muted=False),
+    "dashboard.participant.held": _setter(on_hold=True),
+    "dashboard.participant.unheld": _setter(on_hold=False),
+    "dashboard.participant.role_updated": _role_updated,
+    "dashboard.participant.updated": _updated,
+    "dashboard.participant.texml_updated": _texml_updated,
+    "conference.participant.playback.started": _media,
+    "conference.participant.playback.ended": _media,
+    "conference.participant.speak.started": _media,
+    "conference.participant.speak.ended": _media,
+}
+
+
+def fold_participant(events: Iterable[FoldableEvent]) -> dict:
+    state = _participant_initial()
+    for event in in_order(events):
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        state["last_event_at"] = max(filter(None, [state["last_event_at"], happened_at(event)]))
+        state["call_leg_id"] = state["call_leg_id"] or text(payload, "call_leg_id", 200)
+        state["call_session_id"] = state["call_session_id"] or text(payload, "call_session_id", 200)
+        handler = PARTICIPANT_HANDLERS.get(event.event_type)
+        if handler:
+            handler(state, event, payload)
+    return state
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+_FOLD_FIELDS = (
+    "event_id",
+    "event_type",
+    "occurred_at",
+    "received_at",
+    "payload",
+    "conference_id",
+    "call_control_id",
+)
+
+
+def project_conferences(conference_ids: Iterable[str]) -> list[Conference]:
+    """Refold the given conferences; returns the rows whose state changed."""
+    ids = {cid for cid in conference_ids if cid}
+    if not ids:
+        return []
+    by_conference: dict[str, list[Event]] = defaultdict(list)
+    events = (
+        Event.objects.filter(conference_id__in=ids)
+        .exclude(event_type=FLOOR_EVENT)
+        .exclude(event_type__startswith="conference.participant.playback.")
+        .exclude(event_type__startswith="conference.participant.speak.")
+        .exclude(event_type__startswith="dashboard.participant.")
+        .only(*_FOLD_FIELDS)
+    )
+    for event in events:
+        by_conference[event.conference_id].append(event)
+    existing = {c.conference_id: c for c in Conference.objects.filter(conference_id__in=ids)}
+    changed = []
+    for conference_id in ids:
+        values = fold_conference(by_conference.get(conference_id, []))
+        conference = existing.get(conference_id)
+        if conference is None:
+            conference = Conference(conference_id=conference_id, version=1, **values)
+            conference.save(force_insert=True)
+            changed.append(conference)
+            continue
+        fields = changed_fields(conference, values)
+        if fields:
+            for name in fields:
+                setattr(conference, name, values[name])
+            conference.version += 1
+            conference.save(update_fields=[*fields, "version"])
+            changed.append(conference)
+    return changed
+
+
+def project_participants(keys: Iterable[tuple[str, str]]) -> list[Participant]:
+    """Refold participants given as (conference_id, call_control_id); conferences must exist."""
+    wanted = {(conf, call) for conf, call in keys if conf and call}
+    if not wanted:
+        return []
+    conference_ids = {conf for conf, _ in wanted}
+    conferences = {c.conference_id: c for c in Conference.objects.filter(conference_id__in=conference_ids)}
+    query = Q()
+    for conf, call in wanted:
+        query |= Q(conference_id=conf, call_control_id=call)
+    by_key: dict[tuple[str, str], list[Event]] = defaultdict(list)
+    for event in Event.objects.filter(query).exclude(event_type=FLOOR_EVENT).only(*_FOLD_FIELDS):
+        if is_participant_event(event.event_type):
+            by_key[(event.conference_id, event.call_control_id)].append(event)
+    existing = {
+        (p.conference.conference_id, p.call_control_id): p
+        for p in Participant.objects.filter(conference__conference_id__in=conference_ids).select_related(
+            "conference"
+        )
+        if (p.conference.conference_id, p.call_control_id) in wanted
+    }
+    changed = []
+    for key, participant_events in by_key.items():
+        values = fold_participant(participant_events)
+        participant = existing.get(key)
+        if participant is None:
+            participant = Participant(
+                conference=conferences[key[0]], call_control_id=key[1], version=1, **values
+            )
+            participant.save(force_insert=True)
+            changed.append(participant)
+            continue
+        fields = changed_fields(participant, values)
+        if fields:
+            for name in fields:
+                setattr(participant, name, values[name])
+            participant.version += 1
+            participant.save(update_fields=[*fields, "version"])
+            changed.append(participant)
+    return changed
+
+
+def apply_floor_change(event: FoldableEvent) -> Conference | None:
+    """Move the floor if this event is newer than the one that last moved it (order-independent)."""
+    conference_id = text(event.payload, "conference_id", 200)
+    moment = happened_at(event)
+    updated = (
+        Conference.objects.filter(conference_id=conference_id)
+        .filter(Q(floor_changed_at__isnull=True) | Q(floor_changed_at__lt=moment))
+        .update(floor_call_control_id=text(event.payload, "call_control_id", 200), floor_changed_at=moment)
+    )
+    if not updated:
+        return None
+    conference = Conference.objects.get(conference_id=conference_id)
+    Conference.objects.filter(pk=conference.pk).update(version=conference.version + 1)
+    conference.version += 1
+    return conference
+
+
+def latest_floor_events(conference_ids: Iterable[str]) -> list[Event]:
+    """For a rebuild: the newest floor change of each conference."""
+    latest: dict[str, Event] = {}
+    for event in Event.objects.filter(conference_id__in=set(conference_ids), event_type=FLOOR_EVENT).only(
+        *_FOLD_FIELDS
+    ):
+        current = latest.get(event.conference_id)
+        if current is None or happened_at(event) > happened_at(current):
+            latest[event.conference_id] = event
+    return list(latest.values())

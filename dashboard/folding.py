@@ -1,0 +1,87 @@
+"""Shared rules for folding events into state, whatever order they arrived in.
+
+State is a pure function of an entity's events sorted by when they happened: the same set of
+events, delivered in any order and any number of times, folds to the same state.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Protocol
+
+# Tie-break for events stamped with the same instant: the order a call lives through them.
+_LIFECYCLE_RANK = {
+    "call.initiated": 0,
+    "texml.conference-start": 0,
+    "conference.created": 0,
+    "call.answered": 1,
+    "texml.participant-join": 1,
+    "conference.participant.joined": 1,
+    "call.bridged": 2,
+    "call.enqueued": 2,
+    "call.dequeued": 3,
+    "conference.participant.left": 8,
+    "texml.participant-leave": 8,
+    "call.hangup": 9,
+    "conference.ended": 9,
+    "texml.conference-end": 9,
+    "call.recording.saved": 10,
+    "call.cost": 11,
+}
+_DEFAULT_RANK = 5
+
+
+class FoldableEvent(Protocol):
+    event_id: str
+    event_type: str
+    occurred_at: datetime | None
+    received_at: datetime
+    payload: dict
+
+
+def happened_at(event: FoldableEvent) -> datetime:
+    return event.occurred_at or event.received_at
+
+
+def sort_key(event: FoldableEvent) -> tuple:
+    return (happened_at(event), _LIFECYCLE_RANK.get(event.event_type, _DEFAULT_RANK), event.event_id)
+
+
+def in_order(events: Iterable[FoldableEvent]) -> list[FoldableEvent]:
+    return sorted(events, key=sort_key)
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def text(payload: dict, key: str, limit: int = 300) -> str:
+    """A payload value as bounded text: outside input may be any JSON type, or absent."""
+    value = payload.get(key)
+    if value is None or isinstance(value, dict | list):
+        return ""
+    return str(value)[:limit]
+
+
+def integer(payload: dict, key: str) -> int | None:
+    value = payload.get(key)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def json_list(payload: dict, key: str, limit: int = 50) -> list:
+    value = payload.get(key)
+    return value[:limit] if isinstance(value, list) else []
+
+
+def json_dict(payload: dict, key: str) -> dict:
+    value = payload.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def changed_fields(instance: Any, values: dict) -> list[str]:
+    return [name for name, value in values.items() if getattr(instance, name) != value]

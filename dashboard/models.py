@@ -1,0 +1,100 @@
+"""The event log (the truth), rejected deliveries, and the operator audit trail."""
+
+from django.conf import settings
+from django.db import models
+
+from .actions import all_permissions
+
+
+class EventSource(models.TextChoices):
+    TELNYX = "telnyx", "Telnyx webhook"
+    TEXML = "texml", "TeXML status callback"
+    OPERATOR = "operator", "Operator command"
+    RECONCILE = "reconcile", "Reconciliation"
+
+
+class Event(models.Model):
+    """One accepted webhook (or operator-confirmed fact), stored once, never edited."""
+
+    event_id = models.CharField(max_length=200, db_index=True, help_text="Telnyx data.id")
+    event_type = models.CharField(max_length=120, db_index=True)
+    source = models.CharField(max_length=20, choices=EventSource.choices, default=EventSource.TELNYX)
+    occurred_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    received_at = models.DateTimeField(db_index=True)
+    attempt = models.PositiveIntegerField(default=1, help_text="meta.attempt of the first delivery")
+    duplicates = models.PositiveIntegerField(default=0, help_text="later deliveries of the same data.id")
+    last_delivery_at = models.DateTimeField(null=True, blank=True)
+    call_control_id = models.CharField(max_length=200, blank=True, db_index=True)
+    call_session_id = models.CharField(max_length=200, blank=True, db_index=True)
+    call_leg_id = models.CharField(max_length=200, blank=True)
+    conference_id = models.CharField(max_length=200, blank=True, db_index=True)
+    payload = models.JSONField(default=dict, help_text="data.payload (or the TeXML form fields)")
+    raw_body = models.TextField(help_text="the request body exactly as received")
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["conference_id", "call_control_id"])]
+        # Telnyx's own documentation reuses one data.id across its sample events of different
+        # types; a real duplicate delivery repeats both, so the pair is the identity.
+        constraints = [
+            models.UniqueConstraint(fields=["event_id", "event_type"], name="one_event_per_id_and_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id}"
+
+
+class RejectedWebhook(models.Model):
+    """A delivery refused before parsing (bad signature, stale timestamp): counted, never applied."""
+
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    endpoint = models.CharField(max_length=20)
+    reason = models.CharField(max_length=200)
+    status = models.PositiveSmallIntegerField()
+    remote_addr = models.CharField(max_length=64, blank=True)
+    body_bytes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.reason}"
+
+
+class ActionOutcome(models.TextChoices):
+    OK = "ok", "ok"
+    REFUSED = "refused", "refused by Telnyx"
+    FAILED = "failed", "failed"
+    DENIED = "denied", "denied (permission)"
+    INVALID = "invalid", "invalid input"
+
+
+class OperatorAction(models.Model):
+    """The audit trail: every attempt an operator makes, whatever its outcome."""
+
+    created_at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    username = models.CharField(max_length=150, db_index=True, help_text="kept if the user is deleted")
+    channel = models.CharField(max_length=10, default="web", help_text="web form or api")
+    action = models.CharField(max_length=60, db_index=True)
+    target_type = models.CharField(max_length=20)
+    call_control_id = models.CharField(max_length=200, blank=True, db_index=True)
+    conference_id = models.CharField(max_length=200, blank=True, db_index=True)
+    participant_id = models.CharField(max_length=200, blank=True)
+    parameters = models.JSONField(default=dict)
+    command_id = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=10, choices=ActionOutcome.choices, db_index=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error_code = models.CharField(max_length=20, blank=True)
+    error_title = models.CharField(max_length=300, blank=True)
+    error_detail = models.TextField(blank=True)
+    error_pointer = models.CharField(max_length=200, blank=True)
+    response = models.JSONField(default=dict, blank=True)
+    latency_ms = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = all_permissions()
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.action} {self.outcome}"

@@ -1,0 +1,61 @@
+"""Websocket for live pages: authenticate, join one group, forward updates. Nothing else.
+
+Operator actions never travel over this socket; they go through forms and the API.
+"""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from calls.models import Call
+from conferences.models import Conference
+
+from . import groups
+
+UNAUTHORISED = 4401
+NOT_FOUND = 4404
+
+
+@database_sync_to_async
+def _group_for(scope_kwargs: dict) -> str | None:
+    target = scope_kwargs.get("target")
+    key = scope_kwargs.get("key")
+    if target == "calls" and not key:
+        return groups.CALLS
+    if target == "conferences" and not key:
+        return groups.CONFERENCES
+    if target == "calls":
+        pk = Call.objects.filter(call_control_id=key).values_list("pk", flat=True).first()
+        return groups.call_group(pk) if pk else None
+    if target == "conferences":
+        pk = Conference.objects.filter(conference_id=key).values_list("pk", flat=True).first()
+        return groups.conference_group(pk) if pk else None
+    return None
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    group: str | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=UNAUTHORISED)
+            return
+        self.group = await _group_for(self.scope["url_route"]["kwargs"])
+        if self.group is None:
+            await self.close(code=NOT_FOUND)
+            return
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        # The page re-fetches its snapshot on this hello, so nothing between render and connect is lost.
+        await self.send_json({"type": "hello", "group": self.group})
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content: dict, **kwargs: object) -> None:
+        if content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def live_update(self, message: dict) -> None:
+        await self.send_json({key: message[key] for key in ("kind", "dom_id", "version", "alive", "html")})

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from .webhooks.views import telnyx_webhook, texml_callback
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="calls:live", permanent=False)),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("webhooks/telnyx/", telnyx_webhook, name="webhook"),
+    path("webhooks/telnyx/texml/", texml_callback, name="texml-webhook"),
+    path("calls/", include("calls.urls")),
+    path("conferences/", include("conferences.urls")),
+    path("api/", include("dashboard.api_urls")),
+    path("admin/", admin.site.urls),
+]

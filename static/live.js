@@ -1,0 +1,281 @@
+// Live pages: one websocket, server-rendered fragments, snapshots on (re)connect and on gaps.
+// Outside text only ever reaches the DOM inside fragments the server rendered and escaped.
+(function () {
+  "use strict";
+
+  const body = document.body;
+  const groupSpec = body.dataset.liveGroup || "";
+  if (!groupSpec) return;
+
+  const graceMs = Number(body.dataset.graceSecs || 5) * 1000;
+  const thresholds = {
+    ringing: Number(body.dataset.alertRinging || 30),
+    hold: Number(body.dataset.alertHold || 60),
+    queued: Number(body.dataset.alertQueued || 120),
+  };
+  const statusEl = document.getElementById("live-status");
+  const pending = new Map(); // dom id -> update held while the operator uses that row
+  let socket = null;
+  let attempts = 0;
+  let syncing = null;
+
+  function socketUrl() {
+    const [target, ...rest] = groupSpec.split(":");
+    const key = rest.join(":");
+    const path = target === "call" ? "calls" : target === "conference" ? "conferences" : target;
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    return `${scheme}//${location.host}/ws/live/${path}/${key ? encodeURIComponent(key) + "/" : ""}`;
+  }
+
+  function setStatus(state) {
+    if (!statusEl) return;
+    statusEl.dataset.state = state;
+    statusEl.textContent = state;
+  }
+
+  function rowsBody() {
+    return document.getElementById("live-rows");
+  }
+
+  function fragment(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  function isBusy(row) {
+    if (!row) return false;
+    if (row.contains(document.activeElement) && document.activeElement !== document.body) return true;
+    return Boolean(row.querySelector("details[open], dialog[open]"));
+  }
+
+  function scheduleRemoval(row) {
+    if (row.dataset.removing) return;
+    row.dataset.removing = "1";
+    setTimeout(() => {
+      if (row.isConnected && row.dataset.alive === "0" && !isBusy(row)) {
+        row.remove();
+        refreshView();
+      } else {
+        delete row.dataset.removing;
+      }
+    }, graceMs);
+  }
+
+  function isOwnObject(message) {
+    const own = document.querySelector("[data-own-object]");
+    return own && own.dataset.ownObject === message.dom_id;
+  }
+
+  function apply(message) {
+    const existing = document.getElementById(message.dom_id);
+    if (existing) {
+      const current = Number(existing.dataset.version || 0);
+      if (message.version <= current) return;
+      if (message.version > current + 1) {
+        resync();
+        return;
+      }
+      if (isBusy(existing)) {
+        pending.set(message.dom_id, message);
+        return;
+      }
+      const row = fragment(message.html);
+      existing.replaceWith(row);
+      if (!message.alive) scheduleRemoval(row);
+    } else if (message.alive && acceptsNewRows(message.kind)) {
+      const row = fragment(message.html);
+      const tbody = rowsBody();
+      if (tbody) tbody.appendChild(row);
+    }
+    if (isOwnObject(message)) resync();
+    refreshView();
+  }
+
+  function acceptsNewRows(kind) {
+    const tbody = rowsBody();
+    return Boolean(tbody) && tbody.dataset.accepts === kind;
+  }
+
+  function flushPending() {
+    for (const [domId, message] of pending) {
+      const row = document.getElementById(domId);
+      if (!isBusy(row)) {
+        pending.delete(domId);
+        apply(message);
+      }
+    }
+  }
+
+  async function resync() {
+    if (syncing) return syncing;
+    syncing = (async () => {
+      try {
+        const response = await fetch(location.href, { headers: { "X-Live-Snapshot": "1" }, credentials: "same-origin" });
+        if (!response.ok) return;
+        const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+        for (const region of doc.querySelectorAll("[data-sync-region]")) {
+          const mine = document.getElementById(region.id);
+          if (!mine) continue;
+          if (region.id === "live-rows") {
+            mergeRows(mine, region);
+          } else if (!isBusy(mine)) {
+            mine.replaceWith(document.importNode(region, true));
+          }
+        }
+        refreshView();
+      } catch (error) {
+        console.warn("snapshot failed", error);
+      } finally {
+        syncing = null;
+      }
+    })();
+    return syncing;
+  }
+
+  function mergeRows(mine, fresh) {
+    const keep = new Set();
+    for (const row of fresh.children) {
+      keep.add(row.id);
+      const existing = document.getElementById(row.id);
+      const imported = document.importNode(row, true);
+      if (!existing) {
+        mine.appendChild(imported);
+      } else if (isBusy(existing)) {
+        pending.set(row.id, { dom_id: row.id, version: Number(row.dataset.version), alive: row.dataset.alive === "1", html: row.outerHTML, kind: "" });
+      } else if (Number(existing.dataset.version || 0) !== Number(row.dataset.version)) {
+        existing.replaceWith(imported);
+      }
+    }
+    for (const row of Array.from(mine.children)) {
+      if (!keep.has(row.id) && !isBusy(row)) {
+        row.dataset.alive = "0";
+        scheduleRemoval(row);
+      }
+    }
+  }
+
+  // --- durations, colours, filters, counts -------------------------------------------------------
+
+  function formatDuration(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    const mm = String(m).padStart(2, "0");
+    const ss = String(s).padStart(2, "0");
+    return h ? `${h}:${mm}:${ss}` : `${m}:${ss}`;
+  }
+
+  function secondsSince(iso, now) {
+    if (!iso) return null;
+    const t = Date.parse(iso);
+    return Number.isNaN(t) ? null : (now - t) / 1000;
+  }
+
+  function tick() {
+    const now = Date.now();
+    for (const cell of document.querySelectorAll("[data-tick-from]")) {
+      const from = Date.parse(cell.dataset.tickFrom);
+      if (Number.isNaN(from)) continue;
+      const until = cell.dataset.tickUntil ? Date.parse(cell.dataset.tickUntil) : now;
+      cell.textContent = formatDuration(((Number.isNaN(until) ? now : until) - from) / 1000);
+    }
+    for (const row of document.querySelectorAll("tr[data-state], tr.participant-row")) {
+      const inState = secondsSince(row.dataset.stateSince, now);
+      const onHold = secondsSince(row.dataset.holdSince, now);
+      const state = row.dataset.state;
+      const alive = row.dataset.alive !== "0";
+      row.classList.toggle("alert-ringing", alive && (state === "parked" || state === "bridging") && inState !== null && inState > thresholds.ringing);
+      row.classList.toggle("alert-queued", alive && state === "queued" && inState !== null && inState > thresholds.queued);
+      row.classList.toggle("alert-hold", alive && onHold !== null && onHold > thresholds.hold);
+    }
+  }
+
+  function filterValues() {
+    const form = document.getElementById("call-filters");
+    if (!form) return null;
+    const data = new FormData(form);
+    return {
+      direction: data.get("direction") || "",
+      state: data.get("state") || "",
+      q: String(data.get("q") || "").trim().toLowerCase(),
+      conference: String(data.get("conference") || "").trim().toLowerCase(),
+    };
+  }
+
+  function matches(row, f) {
+    if (!f) return true;
+    if (f.direction && row.dataset.direction !== f.direction) return false;
+    if (f.state === "hold" && !row.classList.contains("on-hold")) return false;
+    if (f.state && f.state !== "hold" && row.dataset.state !== f.state) return false;
+    if (f.q && !(row.dataset.search || "").toLowerCase().includes(f.q)) return false;
+    if (f.conference && !(row.dataset.conference || "").toLowerCase().includes(f.conference)) return false;
+    return true;
+  }
+
+  function refreshView() {
+    const tbody = rowsBody();
+    if (!tbody) return;
+    const f = filterValues();
+    let visible = 0;
+    for (const row of tbody.children) {
+      const show = matches(row, f);
+      row.hidden = !show;
+      if (show && row.dataset.alive !== "0") visible += 1;
+    }
+    const counter = document.querySelector("[data-live-count]");
+    if (counter) counter.textContent = String(visible);
+    const empty = document.getElementById("empty-note");
+    if (empty) empty.hidden = visible > 0;
+    tick();
+  }
+
+  // --- connection ----------------------------------------------------------------------------------
+
+  function connect() {
+    setStatus(attempts ? "reconnecting" : "connecting");
+    socket = new WebSocket(socketUrl());
+    socket.addEventListener("message", (event) => {
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch (error) {
+        return;
+      }
+      if (message.type === "hello") {
+        attempts = 0;
+        setStatus("live");
+        resync();
+      } else if (message.dom_id) {
+        apply(message);
+      }
+    });
+    socket.addEventListener("close", (event) => {
+      socket = null;
+      if (event.code === 4401) {
+        setStatus("offline");
+        return;
+      }
+      attempts += 1;
+      setStatus(navigator.onLine === false || attempts > 8 ? "offline" : "reconnecting");
+      const delay = Math.min(10000, 300 * 2 ** Math.min(attempts, 6)) * (0.75 + Math.random() / 2);
+      setTimeout(connect, delay);
+    });
+  }
+
+  document.addEventListener("focusout", () => setTimeout(flushPending, 0));
+  document.addEventListener("toggle", () => setTimeout(flushPending, 0), true);
+  const filters = document.getElementById("call-filters");
+  if (filters) {
+    filters.addEventListener("input", refreshView);
+    filters.addEventListener("submit", (event) => event.preventDefault());
+  }
+  window.addEventListener("online", () => {
+    if (!socket) connect();
+  });
+  setInterval(tick, 1000);
+  refreshView();
+  for (const row of document.querySelectorAll("#live-rows > [data-alive='0']")) scheduleRemoval(row);
+  connect();
+})();
