@@ -162,34 +162,41 @@ TEMPLATES = [
 ]
 
 
+def sqlite_database(name: str | Path) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one failing
+        # on lock upgrade; WAL lets readers run beside the writer.
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+        "CONN_MAX_AGE": 600,
+        "TEST": {"NAME": str(VAR_DIR / "test_switchboard.sqlite3")},
+    }
+
+
 def database_from_env() -> dict:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "switchboard.sqlite3",
-            # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
-            # failing on lock upgrade; WAL lets readers run beside the writer.
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-            "CONN_MAX_AGE": 600,
-            "TEST": {"NAME": str(VAR_DIR / "test_switchboard.sqlite3")},
-        }
+        return sqlite_database(VAR_DIR / "switchboard.sqlite3")
     try:
         config = dj_database_url.parse(url)
     except Exception as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
-    if config["ENGINE"] == "django.db.backends.postgresql":
-        if env_bool("DATABASE_POOL", True):
-            # Django's psycopg pool: no TCP handshake per request under ASGI's thread-per-request.
-            config.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 20, "timeout": 10}
-            config["CONN_MAX_AGE"] = 0
-        else:
-            config["CONN_MAX_AGE"] = 600
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        return sqlite_database(config["NAME"])
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL")
+    if env_bool("DATABASE_POOL", True):
+        # Django's psycopg pool: no TCP handshake per request under ASGI's thread-per-request.
+        config.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 20, "timeout": 10}
+        config["CONN_MAX_AGE"] = 0
+    else:
+        config["CONN_MAX_AGE"] = 600
     return config
 
 

@@ -58,3 +58,18 @@ def supervisor_client(client, supervisor):
 def viewer_client(client, viewer):
     client.force_login(viewer)
     return client
+
+
+@pytest.fixture(scope="session")
+def live_dashboard(django_db_setup, django_db_blocker):
+    """A real uvicorn server on the test database, trusting the test key and the simulator's key."""
+    from django.conf import settings as django_settings
+
+    from tests.helpers import TEST_PUBLIC_KEY_B64
+    from tests.live import ServerProcess
+
+    server = ServerProcess(public_keys=[TEST_PUBLIC_KEY_B64, django_settings.DEMO_TELNYX_PUBLIC_KEY])
+    with django_db_blocker.unblock():
+        server.start()
+    yield server
+    server.stop()

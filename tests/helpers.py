@@ -43,8 +43,15 @@ def envelope(event_type: str, payload: dict, *, event_id: str, occurred_at: str,
     }
 
 
-def post_webhook(client, document: dict | bytes, *, timestamp: int | None = None, path: str = "/webhooks/telnyx/",
-                 content_type: str = "application/json", **extra):
+def post_webhook(
+    client,
+    document: dict | bytes,
+    *,
+    timestamp: int | None = None,
+    path: str = "/webhooks/telnyx/",
+    content_type: str = "application/json",
+    **extra,
+):
     body = document if isinstance(document, bytes) else json.dumps(document).encode()
     headers = sign(body, timestamp)
     headers.update(extra)

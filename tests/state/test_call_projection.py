@@ -22,7 +22,11 @@ def test_an_initiated_call_is_live_and_ringing(client):
     deliver(client, "call.initiated")
     call = the_call()
     assert (call.state, call.is_alive, call.direction) == ("parked", True, "incoming")
-    assert (call.from_number, call.to_number, call.caller_id_name) == ("+35319605860", "+13129457420", "Ada Lovelace")
+    assert (call.from_number, call.to_number, call.caller_id_name) == (
+        "+35319605860",
+        "+13129457420",
+        "Ada Lovelace",
+    )
     assert call.details["custom_headers"] == [{"name": "X-Queue", "value": "sales"}]
 
 
@@ -34,7 +38,11 @@ def test_answer_bridge_and_hangup_move_the_call_through_its_life(client):
     deliver(client, "call.hangup")
     call = the_call()
     assert (call.state, call.is_alive) == ("hangup", False)
-    assert (call.hangup_cause, call.hangup_source, call.sip_hangup_cause) == ("normal_clearing", "caller", "200")
+    assert (call.hangup_cause, call.hangup_source, call.sip_hangup_cause) == (
+        "normal_clearing",
+        "caller",
+        "200",
+    )
     assert call.details["call_quality_stats"]["inbound"]["mos"] == "4.50"
 
 
@@ -48,7 +56,11 @@ def test_hold_and_unhold(client):
 def test_queue_position_and_dequeue_reason(client):
     deliver(client, "call.initiated", "call.answered", "call.enqueued")
     call = the_call()
-    assert (call.state, call.queue_name, call.details["queue"]["current_position"]) == ("queued", "support", 2)
+    assert (call.state, call.queue_name, call.details["queue"]["current_position"]) == (
+        "queued",
+        "support",
+        2,
+    )
     deliver(client, "call.dequeued")
     call = the_call()
     assert call.state == "bridged"
@@ -61,7 +73,11 @@ def test_queue_position_and_dequeue_reason(client):
     [
         ("call.dtmf.received", "dtmf", "5"),
         ("call.gather.ended", "gather", {"status": "valid", "digits": "1234"}),
-        ("call.playback.ended", "playback", {"status": "completed", "media_url": "http://example.com/hold.mp3"}),
+        (
+            "call.playback.ended",
+            "playback",
+            {"status": "completed", "media_url": "http://example.com/hold.mp3"},
+        ),
         ("call.speak.ended", "speak", {"status": "completed"}),
         ("call.machine.detection.ended", "machine_detection", {"result": "human"}),
         ("call.machine.greeting.ended", "machine_greeting", {"result": "beep_detected"}),

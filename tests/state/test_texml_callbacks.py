@@ -19,10 +19,18 @@ def deliver(client, status: str):
 def test_a_texml_conference_lives_and_ends(client):
     assert deliver(client, "conference-start").status_code == 200
     conference = Conference.objects.get()
-    assert (conference.kind, conference.name, conference.status) == ("texml", "Morning standup", "in_progress")
+    assert (conference.kind, conference.name, conference.status) == (
+        "texml",
+        "Morning standup",
+        "in_progress",
+    )
     deliver(client, "participant-join")
     participant = Participant.objects.get()
-    assert (participant.call_control_id, participant.label, participant.status) == ("v3:texml-call-1", "agent-7", "joined")
+    assert (participant.call_control_id, participant.label, participant.status) == (
+        "v3:texml-call-1",
+        "agent-7",
+        "joined",
+    )
     deliver(client, "participant-leave")
     deliver(client, "conference-end")
     participant.refresh_from_db()
@@ -40,7 +48,9 @@ def test_a_repeated_callback_is_a_duplicate(client):
 
 def test_an_unsigned_callback_is_refused(client):
     body = (FIXTURES / "texml" / "conference-start.txt").read_bytes()
-    response = client.post("/webhooks/telnyx/texml/", data=body, content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/webhooks/telnyx/texml/", data=body, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 403
     assert Conference.objects.count() == 0
 
