@@ -18,7 +18,7 @@ class ParticipantStatus(models.TextChoices):
 class Conference(models.Model):
     conference_id = models.CharField(max_length=200, unique=True, help_text="Telnyx id (or TeXML sid)")
     name = models.CharField(max_length=300, blank=True)
-    kind = models.CharField(max_length=10, default="call_control", help_text="call_control or texml")
+    kind = models.CharField(max_length=20, default="call_control", help_text="call_control or texml")
     account_sid = models.CharField(max_length=200, blank=True, help_text="TeXML account")
     connection_id = models.CharField(max_length=200, blank=True)
     status = models.CharField(

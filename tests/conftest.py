@@ -73,3 +73,14 @@ def live_dashboard(django_db_setup, django_db_blocker):
         server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connection_pools(django_db_setup):
+    """PostgreSQL pools keep connections open, which would stop the test database being dropped."""
+    yield
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        if hasattr(conn, "close_pool"):
+            conn.close_pool()

@@ -1,0 +1,288 @@
+"""One form per Telnyx conference command (reference §4, seeds 001 and 003).
+
+`CONFERENCE_ACTION_FORMS` maps `POST /conferences/{id}/actions/<name>` to its form.
+`PARTICIPANT_ACTION_FORMS` holds what a participant row offers: the same commands aimed at one
+participant, so they have no call_control_id field (the service fills it in from the participant),
+plus the participant PATCH and the TeXML participant update.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from dashboard.command_fields import (
+    HTTP_METHODS,
+    BaseRecordStartForm,
+    BaseSpeakForm,
+    ClientStateField,
+    CommandForm,
+    LineListField,
+    LoopField,
+    OneOf,
+    OptionalBooleanField,
+    call_control_id_field,
+    enum_field,
+    text_field,
+    url_field,
+    validate_no_whitespace,
+)
+
+REGIONS = ("Australia", "Europe", "Middle East", "US")
+BEEP_ENABLED = ("always", "never", "on_enter", "on_exit")
+SUPERVISOR_ROLES = ("barge", "monitor", "none", "whisper")
+
+
+def call_control_ids_field(**kwargs: Any) -> LineListField:
+    kwargs.setdefault("help_text", "Call control ids, one per line.")
+    return LineListField(item_validators=[validate_no_whitespace], **kwargs)
+
+
+class RegionalForm(CommandForm):
+    region = enum_field(REGIONS, help_text="Where the conference data lives; defaults to your account's.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Inherited fields come first; region is rarely touched, so it goes last.
+        self.fields["region"] = self.fields.pop("region")
+
+
+# Conference actions -------------------------------------------------------------------------
+
+
+class ConferenceJoinForm(RegionalForm):
+    label = "Join call"
+    description = "Bring a call into this conference."
+
+    call_control_id = call_control_id_field(required=True)
+    client_state = ClientStateField()
+    beep_enabled = enum_field(BEEP_ENABLED)
+    mute = OptionalBooleanField()
+    hold = OptionalBooleanField()
+    hold_audio_url = url_field(help_text="Played while the participant is on hold.")
+    hold_media_name = text_field(help_text="Played while the participant is on hold.")
+    start_conference_on_enter = OptionalBooleanField()
+    end_conference_on_exit = OptionalBooleanField()
+    soft_end_conference_on_exit = OptionalBooleanField()
+    supervisor_role = enum_field(SUPERVISOR_ROLES)
+    whisper_call_control_ids = call_control_ids_field(
+        help_text="Who hears a whisper supervisor, one per line."
+    )
+
+    one_of = (OneOf(("hold_audio_url", "hold_media_name")),)
+
+
+class ConferenceLeaveForm(CommandForm):
+    label = "Remove call"
+    description = "Take a call out of the conference."
+    destructive = True
+
+    call_control_id = call_control_id_field(required=True)
+    beep_enabled = enum_field(BEEP_ENABLED)
+
+
+class ConferenceMuteForm(RegionalForm):
+    label = "Mute"
+    description = "Mute participants; with no ids, everyone."
+
+    call_control_ids = call_control_ids_field(help_text="One per line; leave empty for everyone.")
+
+    # Telnyx: an empty list means every participant, so the empty list is sent as such.
+    keep_empty = frozenset({"call_control_ids"})
+
+
+class ConferenceUnmuteForm(ConferenceMuteForm):
+    label = "Unmute"
+    description = "Unmute participants; with no ids, everyone."
+
+
+class ConferenceHoldForm(ConferenceMuteForm):
+    label = "Hold"
+    description = "Put participants on hold; with no ids, everyone."
+
+    audio_url = url_field(help_text="Played to the participants on hold.")
+    media_name = text_field(help_text="Played to the participants on hold.")
+
+    one_of = (OneOf(("audio_url", "media_name")),)
+
+
+class ConferenceUnholdForm(RegionalForm):
+    label = "Unhold"
+    description = "Take participants off hold."
+
+    # Unlike mute, unhold names its participants: Telnyx requires the list.
+    call_control_ids = call_control_ids_field(required=True)
+
+
+class ConferenceUpdateForm(CommandForm):
+    label = "Supervisor role"
+    description = (
+        "barge: a normal participant; monitor: hears all, muted; whisper: heard only by the listed calls."
+    )
+
+    call_control_id = call_control_id_field(required=True)
+    supervisor_role = enum_field(SUPERVISOR_ROLES, required=True)
+    whisper_call_control_ids = call_control_ids_field(
+        help_text="Who hears a whisper supervisor, one per line."
+    )
+
+
+class ConferenceSpeakForm(RegionalForm, BaseSpeakForm):
+    label = "Speak"
+    description = "Say text (or SSML) to the conference or to some participants."
+
+    call_control_ids = call_control_ids_field(help_text="One per line; leave empty for everyone.")
+
+
+class ConferencePlayForm(RegionalForm):
+    label = "Play audio"
+    description = "Play an audio file to the conference or to some participants."
+
+    audio_url = url_field()
+    media_name = text_field()
+    loop = LoopField()
+    call_control_ids = call_control_ids_field(help_text="One per line; leave empty for everyone.")
+
+    one_of = (OneOf(("audio_url", "media_name"), required=True),)
+
+
+class ConferenceStopForm(CommandForm):
+    label = "Stop audio"
+    description = "Stop audio playing to the conference or to some participants."
+
+    call_control_ids = call_control_ids_field(help_text="One per line; leave empty for everyone.")
+
+
+class ConferenceRecordStartForm(BaseRecordStartForm):
+    label = "Start recording"
+    description = "Record the conference."
+
+
+class ConferenceRecordStopForm(RegionalForm):
+    label = "Stop recording"
+    description = "Stop recording the conference."
+
+    client_state = ClientStateField()
+    recording_id = text_field(validators=[validate_no_whitespace], help_text="Stop only this recording.")
+
+
+class ConferenceEndForm(CommandForm):
+    label = "End conference"
+    description = "End the conference and hang up every participant."
+    destructive = True
+
+
+# Participant actions ------------------------------------------------------------------------
+# Setting an inherited field to None removes it: the service targets the participant's own leg.
+
+
+class ParticipantMuteForm(ConferenceMuteForm):
+    description = "Mute this participant."
+    call_control_ids = None
+
+
+class ParticipantUnmuteForm(ConferenceUnmuteForm):
+    description = "Unmute this participant."
+    call_control_ids = None
+
+
+class ParticipantHoldForm(ConferenceHoldForm):
+    description = "Put this participant on hold."
+    call_control_ids = None
+
+
+class ParticipantUnholdForm(ConferenceUnholdForm):
+    description = "Take this participant off hold."
+    call_control_ids = None
+
+
+class ParticipantSupervisorRoleForm(ConferenceUpdateForm):
+    call_control_id = None
+
+
+class ParticipantLeaveForm(ConferenceLeaveForm):
+    label = "Remove"
+    description = "Remove this participant from the conference."
+    call_control_id = None
+
+
+class ParticipantUpdateForm(CommandForm):
+    """`PATCH /conferences/{id}/participants/{participant_id}` (seed 001)."""
+
+    label = "Participant settings"
+    description = "Change the participant's beeps and whether leaving ends the conference."
+    require_any = True
+
+    beep_enabled = enum_field(BEEP_ENABLED)
+    end_conference_on_exit = OptionalBooleanField()
+    soft_end_conference_on_exit = OptionalBooleanField(
+        help_text="Stop new participants joining when this one leaves, without hanging up the others."
+    )
+
+
+class TexmlParticipantUpdateForm(CommandForm):
+    """The form-encoded TeXML participant update (seed 003): PascalCase names, "true"/"false"."""
+
+    label = "Update participant (TeXML)"
+    description = "Mute, hold, announce to or coach with a TeXML conference participant."
+    require_any = True
+
+    Muted = OptionalBooleanField()
+    Hold = OptionalBooleanField()
+    HoldUrl = url_field(help_text="MP3, WAV or TwiML played while on hold.")
+    HoldMethod = enum_field(HTTP_METHODS)
+    AnnounceUrl = url_field(help_text="MP3, WAV or TwiML announced to the participant.")
+    AnnounceMethod = enum_field(HTTP_METHODS, help_text="Defaults to POST.")
+    WaitUrl = url_field(help_text="Audio played while waiting for the conference to start.")
+    BeepOnExit = OptionalBooleanField()
+    EndConferenceOnExit = OptionalBooleanField()
+    Coaching = OptionalBooleanField()
+    CallSidToCoach = text_field(
+        validators=[validate_no_whitespace], help_text="The only participant who hears the coach."
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Seed 003: "When `true`, `CallSidToCoach` has to be given."
+        if (
+            cleaned.get("Coaching")
+            and not cleaned.get("CallSidToCoach")
+            and "CallSidToCoach" not in self.errors
+        ):
+            self.add_error(
+                "CallSidToCoach", ValidationError("Required when Coaching is yes.", code="required")
+            )
+        return cleaned
+
+    def encode_value(self, value: Any) -> Any:
+        # A form body has no booleans; TeXML reads lowercase words, and str(True) is "True".
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return value
+
+
+CONFERENCE_ACTION_FORMS: dict[str, type[CommandForm]] = {
+    "join": ConferenceJoinForm,
+    "leave": ConferenceLeaveForm,
+    "mute": ConferenceMuteForm,
+    "unmute": ConferenceUnmuteForm,
+    "hold": ConferenceHoldForm,
+    "unhold": ConferenceUnholdForm,
+    "update": ConferenceUpdateForm,
+    "speak": ConferenceSpeakForm,
+    "play": ConferencePlayForm,
+    "stop": ConferenceStopForm,
+    "record_start": ConferenceRecordStartForm,
+    "record_stop": ConferenceRecordStopForm,
+    "end": ConferenceEndForm,
+}
+
+PARTICIPANT_ACTION_FORMS: dict[str, type[CommandForm]] = {
+    "mute": ParticipantMuteForm,
+    "unmute": ParticipantUnmuteForm,
+    "hold": ParticipantHoldForm,
+    "unhold": ParticipantUnholdForm,
+    "update": ParticipantSupervisorRoleForm,
+    "leave": ParticipantLeaveForm,
+    "participant_update": ParticipantUpdateForm,
+    "texml_update": TexmlParticipantUpdateForm,
+}
