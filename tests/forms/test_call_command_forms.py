@@ -286,7 +286,9 @@ VALID = [
         {"audio_url": "https://example.com/a.mp3", "loop": 3, "target_legs": "both"},
         id="playback-loop-count",
     ),
-    pytest.param("playback_stop", {"overlay": "false", "stop": "all"}, {"overlay": False, "stop": "all"}, id="stop"),
+    pytest.param(
+        "playback_stop", {"overlay": "false", "stop": "all"}, {"overlay": False, "stop": "all"}, id="stop"
+    ),
     pytest.param(
         "record_start",
         {
@@ -355,7 +357,10 @@ VALID = [
         id="siprec-start",
     ),
     pytest.param(
-        "siprec_start", {"session_timeout_secs": "0"}, {"session_timeout_secs": 0}, id="siprec-timeout-disabled"
+        "siprec_start",
+        {"session_timeout_secs": "0"},
+        {"session_timeout_secs": 0},
+        id="siprec-timeout-disabled",
     ),
     pytest.param(
         "suppression_start",
@@ -441,7 +446,13 @@ VALID = [
     pytest.param(
         "speak",
         {"voice": "female", "service_level": "basic", "language": "en-US", "payload_type": "text"},
-        {"payload": "Hello", "voice": "female", "service_level": "basic", "language": "en-US", "payload_type": "text"},
+        {
+            "payload": "Hello",
+            "voice": "female",
+            "service_level": "basic",
+            "language": "en-US",
+            "payload_type": "text",
+        },
         id="speak-basic-en-us",
     ),
 ]
@@ -454,7 +465,7 @@ def test_valid_input_gives_the_exact_telnyx_body(action, changes, params):
     assert form.to_params() == params
 
 
-# (action, lowest, highest, field); None: no bound on that side but int32.
+# (action, field, lowest, highest); a highest of None means only int32 bounds it.
 RANGES = [
     ("dial", "timeout_secs", 5, 120),
     ("dial", "time_limit_secs", 30, 14400),
@@ -531,7 +542,11 @@ REFUSALS = [
     # enums
     ("record_start", {"format": "ogg"}, {"format": "Choose one of: mp3, wav."}),
     ("record_start", {"channels": "stereo"}, {"channels": "Choose one of: single, dual."}),
-    ("record_start", {"recording_track": "left"}, {"recording_track": "Choose one of: both, inbound, outbound."}),
+    (
+        "record_start",
+        {"recording_track": "left"},
+        {"recording_track": "Choose one of: both, inbound, outbound."},
+    ),
     ("dial", {"answering_machine_detection": "premium"}, {"answering_machine_detection": "Choose one of"}),
     ("dial", {"webhook_url_method": "PUT"}, {"webhook_url_method": "Choose one of: POST, GET."}),
     ("dial", {"stream_track": "left"}, {"stream_track": "Choose one of"}),
@@ -552,7 +567,11 @@ REFUSALS = [
     ("switch_supervisor_role", {"role": "none"}, {"role": "Choose one of: barge, whisper, monitor."}),
     ("transfer", {"media_encryption": "ZRTP"}, {"media_encryption": "Choose one of: disabled, SRTP, DTLS."}),
     ("transfer", {"mute_dtmf": "all"}, {"mute_dtmf": "Choose one of: none, both, self, opposite."}),
-    ("transfer", {"sip_transport_protocol": "udp"}, {"sip_transport_protocol": "Choose one of: UDP, TCP, TLS."}),
+    (
+        "transfer",
+        {"sip_transport_protocol": "udp"},
+        {"sip_transport_protocol": "Choose one of: UDP, TCP, TLS."},
+    ),
     # E.164 and SIP URIs
     ("dial", {"from_": "18005550101"}, {"from_": "E.164"}),
     ("dial", {"from_": "+1234567890123456"}, {"from_": "E.164"}),
@@ -564,9 +583,17 @@ REFUSALS = [
     ("refer", {"sip_address": "+18005550100"}, {"sip_address": "SIP URI"}),
     # base64
     ("client_state_update", {"client_state": "have a nice day"}, {"client_state": "valid base64"}),
-    ("hangup", {"client_state_encoding": "base64", "client_state": "aGVsbG8"}, {"client_state": "valid base64"}),
+    (
+        "hangup",
+        {"client_state_encoding": "base64", "client_state": "aGVsbG8"},
+        {"client_state": "valid base64"},
+    ),
     ("transfer", {"target_leg_client_state": "n/a!"}, {"target_leg_client_state": "valid base64"}),
-    ("playback_start", {"audio_url": None, "playback_content": "not mp3"}, {"playback_content": "valid base64"}),
+    (
+        "playback_start",
+        {"audio_url": None, "playback_content": "not mp3"},
+        {"playback_content": "valid base64"},
+    ),
     # text formats
     ("dial", {"from_display_name": "x" * 129}, {"from_display_name": "at most 128 characters"}),
     ("dial", {"from_display_name": "Bob <script>"}, {"from_display_name": "letters, numbers, spaces"}),
@@ -587,15 +614,27 @@ REFUSALS = [
     # headers and JSON objects
     ("dial", {"sip_headers": "X-Other: 1"}, {"sip_headers": "only User-to-User"}),
     ("answer", {"custom_headers": "just text"}, {"custom_headers": "Name: value"}),
-    ("dial", {"answering_machine_detection_config": '{"beep": 1}'}, {"answering_machine_detection_config": "beep"}),
+    (
+        "dial",
+        {"answering_machine_detection_config": '{"beep": 1}'},
+        {"answering_machine_detection_config": "beep"},
+    ),
     (
         "dial",
         {"answering_machine_detection_config": '{"silence_threshold": "512"}'},
         {"answering_machine_detection_config": "silence_threshold must be a whole number"},
     ),
     ("dial", {"dialogflow_config": '{"analyze_sentiment": 1}'}, {"dialogflow_config": "true or false"}),
-    ("answer", {"sound_modifications": '{"pitch": "high"}'}, {"sound_modifications": "pitch must be a number"}),
-    ("suppression_start", {"noise_suppression_engine_config": "[80]"}, {"noise_suppression_engine_config": "object"}),
+    (
+        "answer",
+        {"sound_modifications": '{"pitch": "high"}'},
+        {"sound_modifications": "pitch must be a number"},
+    ),
+    (
+        "suppression_start",
+        {"noise_suppression_engine_config": "[80]"},
+        {"noise_suppression_engine_config": "object"},
+    ),
     # fork targets
     ("fork_start", {"target": "udp:300.1.1.1:9000"}, {"target": "udp:ip_address:port"}),
     ("fork_start", {"target": "tcp:192.0.2.1:9000"}, {"target": "udp:ip_address:port"}),
@@ -669,7 +708,11 @@ CROSS_FIELD = [
     # fork: "either the target attribute or the rx and tx attributes"; rx and tx for decrypted
     ("fork_start", {"target": None}, {"target": "Give a target, or both rx and tx."}),
     ("fork_start", {"rx": "udp:192.0.2.1:9000"}, {"tx": "Give both rx and tx"}),
-    ("fork_start", {"stream_type": "decrypted"}, {"rx": "Give both rx and tx", "tx": "Give both rx and tx"}),
+    (
+        "fork_start",
+        {"stream_type": "decrypted"},
+        {"rx": "A decrypted stream needs both rx and tx.", "tx": "A decrypted stream needs both rx and tx."},
+    ),
 ]
 
 
@@ -697,3 +740,11 @@ def test_dial_leaves_connection_id_out_for_the_service_to_fill():
 
 def test_dial_puts_destination_and_caller_first_for_the_operator():
     assert list(CALL_ACTION_FORMS["dial"]().fields)[:3] == ["to", "from_", "from_display_name"]
+
+
+@pytest.mark.parametrize("action", sorted(MINIMAL))
+def test_every_form_renders_blank_and_with_errors(action):
+    assert 'name="' in str(CALL_ACTION_FORMS[action]())
+    form = bound(action, {"client_state_encoding": "base64", "client_state": "bad!", "role": "boss"})
+    assert not form.is_valid()
+    assert "valid base64" in str(form) or "Choose one of" in str(form)

@@ -1,0 +1,526 @@
+"""One form per Telnyx call command, validated as Telnyx documents it (seeds 000, 002, 004).
+
+`CALL_ACTION_FORMS` maps the action path name (`POST /calls/{id}/actions/<name>`; `dial` is
+`POST /calls`) to its form. `command_id` is not a field: the service adds it.
+"""
+
+import ipaddress
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from dashboard.command_fields import (
+    HTTP_METHODS,
+    RECORDING_CHANNELS,
+    RECORDING_FORMATS,
+    RECORDING_TRIM,
+    SPEECH_LANGUAGES,
+    BaseRecordStartForm,
+    BaseSpeakForm,
+    ClientStateField,
+    CommandForm,
+    DestinationsField,
+    HeaderListField,
+    JSONObjectField,
+    LoopField,
+    OneOf,
+    OptionalBooleanField,
+    UUIDStringField,
+    bounded_int,
+    call_control_id_field,
+    enum_field,
+    speech_payload_field,
+    text_field,
+    url_field,
+    validate_base64,
+    validate_dtmf_digit,
+    validate_dtmf_digits,
+    validate_dtmf_sequence,
+    validate_e164,
+    validate_e164_or_sip_uri,
+    validate_no_whitespace,
+    validate_sip_uri,
+)
+
+PARK_AFTER_UNBRIDGE = ("self",)
+ANSWERING_MACHINE_DETECTION = ("detect", "detect_beep", "detect_words", "greeting_end", "disabled")
+ANSWERING_MACHINE_DETECTION_CONFIG = {
+    name: int
+    for name in (
+        "after_greeting_silence_millis",
+        "between_words_silence_millis",
+        "greeting_duration_millis",
+        "greeting_silence_duration_millis",
+        "greeting_total_analysis_time_millis",
+        "initial_silence_millis",
+        "maximum_number_of_words",
+        "maximum_word_length_millis",
+        "silence_threshold",
+        "total_analysis_time_millis",
+    )
+}
+DIALOGFLOW_CONFIG = {"analyze_sentiment": bool, "partial_automated_agent_reply": bool}
+SOUND_MODIFICATIONS = {"octaves": float, "pitch": float, "semitone": float, "track": str}
+MEDIA_TRACKS = ("inbound_track", "outbound_track", "both_tracks")
+RECORDING_TRACKS = ("both", "inbound", "outbound")
+FORK_STREAM_TYPES = ("raw", "decrypted")
+PLAYBACK_STOP = ("current", "all")
+TARGET_LEGS = ("self", "opposite", "both")
+SERVICE_LEVELS = ("basic", "premium")
+GATHER_VOICES = ("male", "female")
+SUPERVISOR_ROLES = ("barge", "whisper", "monitor")
+SIPREC_TRANSPORTS = ("udp", "tcp", "tls")
+SUPPRESSION_DIRECTIONS = ("inbound", "outbound", "both")
+SUPPRESSION_ENGINES = ("Denoiser", "DeepFilterNet", "Krisp", "AiCoustics")
+MEDIA_ENCRYPTIONS = ("disabled", "SRTP", "DTLS")
+MUTE_DTMF = ("none", "both", "self", "opposite")
+SIP_TRANSPORT_PROTOCOLS = ("UDP", "TCP", "TLS")
+
+# "letters, numbers, spaces, and -_~!.+ special characters", at most 128 of them.
+DISPLAY_NAME_RE = re.compile(r"[\w \-~!.+]+")
+FORK_TARGET_RE = re.compile(r"udp:(?P<address>[0-9.]+):(?P<port>[0-9]{1,5})")
+SIPREC_MIN_SESSION_TIMEOUT_SECS = 90
+
+
+def validate_display_name(value: str) -> None:
+    if not DISPLAY_NAME_RE.fullmatch(value):
+        raise ValidationError("Use only letters, numbers, spaces and - _ ~ ! . +", code="display_name")
+
+
+def validate_fork_target(value: str) -> None:
+    match = FORK_TARGET_RE.fullmatch(value)
+    message = "Enter a target as udp:ip_address:port, e.g. udp:192.0.2.1:9000."
+    if not match or not 1 <= int(match["port"]) <= 65535:
+        raise ValidationError(message, code="fork_target")
+    try:
+        ipaddress.IPv4Address(match["address"])
+    except ValueError:
+        raise ValidationError(message, code="fork_target") from None
+
+
+def validate_session_timeout(value: int) -> None:
+    if value != 0 and value < SIPREC_MIN_SESSION_TIMEOUT_SECS:
+        raise ValidationError("Enter 0 to disable, or at least 90 seconds.", code="min_value")
+
+
+def millis_field(**kwargs: Any) -> forms.IntegerField:
+    return bounded_int(1, **kwargs)
+
+
+# Shared groups of fields --------------------------------------------------------------------
+
+
+class CallCommandForm(CommandForm):
+    """Almost every call command takes client_state, echoed on every later webhook of the call."""
+
+    client_state = ClientStateField()
+
+
+class SipHeadersForm(CallCommandForm):
+    custom_headers = HeaderListField()
+    # Telnyx: "Currently only User-to-User header is supported."
+    sip_headers = HeaderListField(allowed_names=("User-to-User",))
+
+
+class SipAuthForm(CommandForm):
+    sip_auth_username = text_field()
+    sip_auth_password = text_field(widget=forms.PasswordInput())
+
+
+class LegSetupForm(SipHeadersForm):
+    """What a leg being set up (answered, dialled, transferred) can be given."""
+
+    sound_modifications = JSONObjectField(schema=SOUND_MODIFICATIONS)
+    webhook_url = url_field()
+    webhook_url_method = enum_field(HTTP_METHODS)
+
+
+class StreamingForm(LegSetupForm):
+    billing_group_id = UUIDStringField()
+    stream_url = url_field(schemes=("ws", "wss"))
+    stream_track = enum_field(MEDIA_TRACKS)
+    send_silence_when_idle = OptionalBooleanField()
+
+
+class OutboundLegForm(LegSetupForm, SipAuthForm):
+    """A new outbound leg: dial, or the leg a transfer creates."""
+
+    from_display_name = text_field(max_length=128, validators=[validate_display_name])
+    answering_machine_detection = enum_field(ANSWERING_MACHINE_DETECTION)
+    answering_machine_detection_config = JSONObjectField(schema=ANSWERING_MACHINE_DETECTION_CONFIG)
+    audio_url = url_field(help_text="Played when the call is answered.")
+    media_name = text_field(help_text="A file uploaded to Telnyx media storage, played when answered.")
+    record = enum_field(("record-from-answer",), help_text="Record automatically from the answer.")
+    record_channels = enum_field(RECORDING_CHANNELS)
+    record_format = enum_field(RECORDING_FORMATS)
+    record_max_length = bounded_int(0, 43200, help_text="Seconds, 0 to 43200; 0 means no limit.")
+    record_timeout_secs = bounded_int(
+        0, help_text="Seconds of silence before recording stops; 0 means never."
+    )
+    time_limit_secs = bounded_int(30, 14400)
+
+    one_of = (OneOf(("audio_url", "media_name")),)
+    field_order = ("to", "from_", "from_display_name")
+
+
+class DigitGatherForm(CallCommandForm):
+    """The DTMF collection options gather, gather_using_audio and gather_using_speak share."""
+
+    minimum_digits = bounded_int(1, 128)
+    maximum_digits = bounded_int(1, 128)
+    valid_digits = text_field(validators=[validate_dtmf_digits], help_text="Default 0123456789#*.")
+    terminating_digit = text_field(validators=[validate_dtmf_digit], help_text="Default #.")
+    inter_digit_timeout_millis = millis_field()
+    timeout_millis = millis_field()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        low, high = cleaned.get("minimum_digits"), cleaned.get("maximum_digits")
+        if low is not None and high is not None and low > high:
+            self.add_error("minimum_digits", "Must not be more than the maximum digits.")
+        return cleaned
+
+
+class SpeechForm(CallCommandForm, BaseSpeakForm):
+    service_level = enum_field(SERVICE_LEVELS)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Telnyx: "When using basic, only the en-US language and payload type text are allowed."
+        if cleaned.get("service_level") == "basic":
+            if cleaned.get("language") not in (None, "", "en-US"):
+                self.add_error("language", "The basic service level speaks only en-US.")
+            if cleaned.get("payload_type") == "ssml":
+                self.add_error("payload_type", "The basic service level takes only text payloads.")
+        return cleaned
+
+
+class PlaybackOptionsForm(CallCommandForm):
+    """How queued audio plays: the options playback_start and speak share."""
+
+    loop = LoopField()
+    stop = enum_field(PLAYBACK_STOP, help_text="Stop the current audio, or all queued audio, first.")
+    target_legs = enum_field(TARGET_LEGS)
+
+
+# The commands -------------------------------------------------------------------------------
+
+
+class AnswerForm(StreamingForm):
+    label = "Answer"
+    description = "Answer an incoming call. Needed before any other command on an inbound call."
+
+
+class BridgeForm(CallCommandForm):
+    label = "Bridge"
+    description = "Connect this call with another call, or with the first call waiting in a queue."
+
+    call_control_id = call_control_id_field(help_text="The call to bridge with.")
+    queue = text_field(help_text="Or: a queue whose first call to bridge with.")
+    park_after_unbridge = enum_field(
+        PARK_AFTER_UNBRIDGE, help_text="self parks this leg when the bridge ends; otherwise it hangs up."
+    )
+
+    one_of = (OneOf(("call_control_id", "queue"), required=True),)
+
+
+class ClientStateUpdateForm(CommandForm):
+    label = "Update client state"
+    description = "Replace the state Telnyx echoes on every later webhook of this call."
+
+    client_state = ClientStateField(required=True)
+
+
+class DialForm(StreamingForm, OutboundLegForm):
+    label = "Dial"
+    description = "Place a new outbound call from the Call Control application."
+
+    to = DestinationsField(required=True)
+    from_ = text_field(
+        required=True, label="From", validators=[validate_e164], help_text="The caller id, in E.164."
+    )
+    connection_id = text_field(
+        validators=[validate_no_whitespace],
+        help_text="Leave empty to use the dashboard's Call Control application.",
+    )
+    link_to = call_control_id_field(help_text="A call whose session this call joins.")
+    preferred_codecs = text_field(help_text="Comma-separated, in order of preference.")
+    enable_dialogflow = OptionalBooleanField()
+    dialogflow_config = JSONObjectField(schema=DIALOGFLOW_CONFIG)
+    timeout_secs = bounded_int(5, 120)
+
+
+class EnqueueForm(CallCommandForm):
+    label = "Enqueue"
+    description = "Put the call in a queue, created if it does not exist yet."
+
+    queue_name = text_field(required=True)
+    max_size = bounded_int(1, help_text="Calls the queue holds; only applies when it is created.")
+    max_wait_time_secs = bounded_int(1)
+
+
+class ForkStartForm(CallCommandForm):
+    label = "Start forking"
+    description = "Stream the call's RTP media to a UDP target in real time."
+
+    target = text_field(validators=[validate_fork_target], help_text="Both directions, udp:ip:port.")
+    rx = text_field(validators=[validate_fork_target], help_text="Incoming media, udp:ip:port.")
+    tx = text_field(validators=[validate_fork_target], help_text="Outgoing media, udp:ip:port.")
+    stream_type = enum_field(FORK_STREAM_TYPES)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if any(name in self.errors for name in ("target", "rx", "tx")):
+            return cleaned
+        rx, tx = cleaned.get("rx"), cleaned.get("tx")
+        # Telnyx: "specify either the target attribute or the rx and tx attributes", and
+        # "rx and tx are required fields if decrypted selected".
+        decrypted = cleaned.get("stream_type") == "decrypted"
+        if decrypted or rx or tx:
+            message = "A decrypted stream needs both rx and tx." if decrypted else "Give both rx and tx."
+            for name, value in (("rx", rx), ("tx", tx)):
+                if not value:
+                    self.add_error(name, message)
+        elif not cleaned.get("target"):
+            self.add_error("target", "Give a target, or both rx and tx.")
+        return cleaned
+
+
+class ForkStopForm(CallCommandForm):
+    label = "Stop forking"
+    description = "Stop streaming the call's media."
+
+    stream_type = enum_field(FORK_STREAM_TYPES, help_text="The stream_type the fork was started with.")
+
+
+class GatherForm(DigitGatherForm):
+    label = "Gather digits"
+    description = "Collect DTMF digits from the caller."
+
+    initial_timeout_millis = millis_field()
+
+
+class GatherStopForm(CallCommandForm):
+    label = "Stop gather"
+    description = "Stop the current gather."
+
+
+class GatherUsingAudioForm(DigitGatherForm):
+    label = "Gather using audio"
+    description = "Play a prompt file until the caller enters the digits."
+
+    audio_url = url_field()
+    media_name = text_field()
+    invalid_audio_url = url_field(help_text="Played when the digits are not valid.")
+    invalid_media_name = text_field(help_text="Played when the digits are not valid.")
+    maximum_tries = bounded_int(1)
+
+    one_of = (
+        OneOf(("audio_url", "media_name"), required=True),
+        OneOf(("invalid_audio_url", "invalid_media_name")),
+    )
+
+
+class GatherUsingSpeakForm(DigitGatherForm, SpeechForm):
+    label = "Gather using speech"
+    description = "Speak a prompt until the caller enters the digits."
+
+    # Seed 002 documents this command's voice as a gender and its language as required.
+    voice = enum_field(GATHER_VOICES, required=True)
+    language = enum_field(SPEECH_LANGUAGES, required=True)
+    invalid_payload = speech_payload_field(help_text="Spoken when the digits are not valid.")
+    maximum_tries = bounded_int(1)
+
+
+class HangupForm(CallCommandForm):
+    label = "Hang up"
+    description = "End the call."
+    destructive = True
+
+
+class LeaveQueueForm(CallCommandForm):
+    label = "Leave queue"
+    description = "Take the call out of the queue it waits in."
+
+
+class PlaybackStartForm(PlaybackOptionsForm):
+    label = "Play audio"
+    description = "Play an audio file on the call; consecutive plays queue up."
+
+    audio_url = url_field()
+    media_name = text_field()
+    playback_content = text_field(
+        validators=[validate_base64],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Or: base64 of an mp3.",
+    )
+    overlay = OptionalBooleanField(help_text="Mix over audio already playing.")
+    cache_audio = OptionalBooleanField()
+
+    one_of = (OneOf(("audio_url", "media_name", "playback_content"), required=True),)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Telnyx: "When overlay is enabled, target_legs is limited to self."
+        if cleaned.get("overlay") and cleaned.get("target_legs") not in (None, "", "self"):
+            self.add_error("target_legs", "With overlay, audio can only play on self.")
+        return cleaned
+
+
+class PlaybackStopForm(CallCommandForm):
+    label = "Stop audio"
+    description = "Stop audio playing on the call."
+
+    overlay = OptionalBooleanField(help_text="Stop the overlay queue instead.")
+    stop = enum_field(PLAYBACK_STOP)
+
+
+class RecordStartForm(CallCommandForm, BaseRecordStartForm):
+    label = "Start recording"
+    description = "Record the call."
+
+    channels = enum_field(RECORDING_CHANNELS, required=True)
+    max_length = bounded_int(0, 14400, help_text="Seconds, 0 to 14400; 0 means no limit.")
+    timeout_secs = bounded_int(0, help_text="Seconds of silence before recording stops; 0 means never.")
+    recording_track = enum_field(RECORDING_TRACKS)
+
+
+class RecordStopForm(CallCommandForm):
+    label = "Stop recording"
+    description = "Stop recording the call."
+
+    recording_id = text_field(validators=[validate_no_whitespace], help_text="Stop only this recording.")
+
+
+class RecordPauseForm(CallCommandForm):
+    label = "Pause recording"
+    description = "Pause the recording; resume it later."
+
+
+class RecordResumeForm(CallCommandForm):
+    label = "Resume recording"
+    description = "Resume a paused recording."
+
+
+class ReferForm(SipHeadersForm, SipAuthForm):
+    label = "SIP refer"
+    description = "Ask the far end to call a SIP URI instead (SIP REFER)."
+
+    sip_address = text_field(required=True, validators=[validate_sip_uri])
+
+
+class SendDtmfForm(CallCommandForm):
+    label = "Send DTMF"
+    description = "Send keypad tones from this leg."
+
+    digits = forms.CharField(
+        validators=[validate_dtmf_sequence], help_text="0-9 A-D * #, w = 0.5 s, W = 1 s."
+    )
+    duration_millis = bounded_int(100, 500, help_text="Milliseconds per digit, 100 to 500.")
+
+
+class SiprecStartForm(CallCommandForm):
+    label = "Start SIPREC"
+    description = "Send the call to the SIPREC recorder of a connector."
+
+    connector_name = text_field()
+    siprec_track = enum_field(MEDIA_TRACKS)
+    sip_transport = enum_field(SIPREC_TRANSPORTS)
+    secure = OptionalBooleanField(help_text="SRTP and TLS to the recorder.")
+    session_timeout_secs = bounded_int(
+        0, validators=[validate_session_timeout], help_text="0 disables; otherwise at least 90."
+    )
+    include_metadata_custom_headers = OptionalBooleanField()
+
+
+class SiprecStopForm(CallCommandForm):
+    label = "Stop SIPREC"
+    description = "End the SIPREC session."
+
+
+class SuppressionStartForm(CallCommandForm):
+    label = "Start noise suppression"
+    description = "Suppress background noise on the call (beta)."
+
+    direction = enum_field(SUPPRESSION_DIRECTIONS)
+    noise_suppression_engine = enum_field(SUPPRESSION_ENGINES)
+    # Its keys depend on the engine and Telnyx still changes them: any JSON object.
+    noise_suppression_engine_config = JSONObjectField()
+
+
+class SuppressionStopForm(CallCommandForm):
+    label = "Stop noise suppression"
+    description = "Stop suppressing noise on the call."
+
+
+class SwitchSupervisorRoleForm(CommandForm):
+    label = "Switch supervisor role"
+    description = (
+        "On a bridged call: barge speaks to both parties, whisper to the caller only, monitor listens."
+    )
+
+    role = enum_field(SUPERVISOR_ROLES, required=True)
+
+
+class TransferForm(OutboundLegForm):
+    label = "Transfer"
+    description = "Send the call to a new destination; this leg is bridged to it when it answers."
+
+    to = text_field(
+        required=True, validators=[validate_e164_or_sip_uri], help_text="An E.164 number or a SIP URI."
+    )
+    from_ = text_field(
+        label="From",
+        validators=[validate_e164],
+        help_text="The caller id, in E.164; defaults to the call's own to number.",
+    )
+    answering_machine_detection = enum_field(("premium", *ANSWERING_MACHINE_DETECTION))
+    target_leg_client_state = ClientStateField(help_text="Client state for the new leg.")
+    early_media = OptionalBooleanField()
+    media_encryption = enum_field(MEDIA_ENCRYPTIONS)
+    mute_dtmf = enum_field(MUTE_DTMF)
+    park_after_unbridge = enum_field(PARK_AFTER_UNBRIDGE)
+    sip_transport_protocol = enum_field(SIP_TRANSPORT_PROTOCOLS)
+    record_track = enum_field(RECORDING_TRACKS)
+    record_trim = enum_field(RECORDING_TRIM)
+    record_custom_file_name = text_field()
+    timeout_secs = bounded_int(5, 600)
+
+
+class SpeakForm(SpeechForm, PlaybackOptionsForm):
+    label = "Speak"
+    description = "Say text (or SSML) on the call."
+
+
+CALL_ACTION_FORMS: dict[str, type[CommandForm]] = {
+    "answer": AnswerForm,
+    "bridge": BridgeForm,
+    "client_state_update": ClientStateUpdateForm,
+    "dial": DialForm,
+    "enqueue": EnqueueForm,
+    "fork_start": ForkStartForm,
+    "fork_stop": ForkStopForm,
+    "gather": GatherForm,
+    "gather_stop": GatherStopForm,
+    "gather_using_audio": GatherUsingAudioForm,
+    "gather_using_speak": GatherUsingSpeakForm,
+    "hangup": HangupForm,
+    "leave_queue": LeaveQueueForm,
+    "playback_start": PlaybackStartForm,
+    "playback_stop": PlaybackStopForm,
+    "record_start": RecordStartForm,
+    "record_stop": RecordStopForm,
+    "record_pause": RecordPauseForm,
+    "record_resume": RecordResumeForm,
+    "refer": ReferForm,
+    "send_dtmf": SendDtmfForm,
+    "siprec_start": SiprecStartForm,
+    "siprec_stop": SiprecStopForm,
+    "suppression_start": SuppressionStartForm,
+    "suppression_stop": SuppressionStopForm,
+    "switch_supervisor_role": SwitchSupervisorRoleForm,
+    "transfer": TransferForm,
+    "speak": SpeakForm,
+}
