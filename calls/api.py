@@ -1,8 +1,18 @@
 """Read API for calls, fields named as Telnyx names them."""
 
-from rest_framework import generics, serializers
+from functools import partial
 
-from . import selectors
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dashboard.action_api import ACTION_RESPONSES, run_action_for_api
+
+from . import selectors, services
+from .forms import CALL_ACTION_FORMS
 from .models import Call
 
 
@@ -58,3 +68,24 @@ class CallDetail(generics.RetrieveAPIView):
 
     def get_queryset(self):  # noqa: ANN201
         return selectors.call_list()
+
+
+class CallAction(APIView):
+    """Send a Telnyx call command (answer, hangup, transfer, ...) to this call; returns the audit record."""
+
+    @extend_schema(request=dict, responses=ACTION_RESPONSES)
+    def post(self, request: Request, call_control_id: str, action: str) -> Response:
+        if action not in CALL_ACTION_FORMS or action == "dial":
+            raise Http404("No such call action")
+        call = selectors.call_get(call_control_id=call_control_id)
+        return run_action_for_api(
+            partial(services.call_run_command, user=request.user, call=call, action=action), request.data
+        )
+
+
+class CallDial(APIView):
+    """Place a new outbound call; returns the audit record (with the new call_control_id)."""
+
+    @extend_schema(request=dict, responses=ACTION_RESPONSES)
+    def post(self, request: Request) -> Response:
+        return run_action_for_api(partial(services.call_dial, user=request.user), request.data)

@@ -1,10 +1,21 @@
 """Read API for conferences and participants, fields named as Telnyx names them."""
 
-from django.shortcuts import get_object_or_404
-from rest_framework import generics, serializers
+from functools import partial
 
-from . import selectors
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dashboard.action_api import ACTION_RESPONSES, run_action_for_api
+
+from . import selectors, services
+from .forms import CONFERENCE_ACTION_FORMS
 from .models import Conference, Participant
+from .views import participant_actions_for
 
 
 class ConferenceSerializer(serializers.ModelSerializer):
@@ -86,3 +97,34 @@ class ParticipantList(generics.ListAPIView):
     def get_queryset(self):  # noqa: ANN201
         conference = get_object_or_404(Conference, conference_id=self.kwargs["conference_id"])
         return selectors.conference_participants(conference=conference)
+
+
+class ConferenceAction(APIView):
+    """Send a conference command (mute all, end, play, ...); returns the audit record."""
+
+    @extend_schema(request=dict, responses=ACTION_RESPONSES)
+    def post(self, request: Request, conference_id: str, action: str) -> Response:
+        if action not in CONFERENCE_ACTION_FORMS:
+            raise Http404("No such conference action")
+        conference = selectors.conference_get(conference_id=conference_id)
+        return run_action_for_api(
+            partial(services.conference_run_command, user=request.user, conference=conference, action=action),
+            request.data,
+        )
+
+
+class ParticipantAction(APIView):
+    """Send a command to one participant (mute, hold, role, remove, update); returns the audit record."""
+
+    @extend_schema(request=dict, responses=ACTION_RESPONSES)
+    def post(self, request: Request, conference_id: str, participant_id: str, action: str) -> Response:
+        conference = selectors.conference_get(conference_id=conference_id)
+        if action not in participant_actions_for(conference):
+            raise Http404("No such participant action")
+        participant = selectors.participant_get(conference=conference, participant_id=participant_id)
+        return run_action_for_api(
+            partial(
+                services.participant_run_command, user=request.user, participant=participant, action=action
+            ),
+            request.data,
+        )

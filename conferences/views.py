@@ -1,24 +1,108 @@
-"""Conference pages: the live list and one conference with its participants and timeline."""
+"""Conference pages: the live list, one conference with its participants, and their action forms."""
+
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from . import selectors
+from dashboard.action_views import available_actions, handle_action_post
+
+from . import selectors, services
+from .forms import CONFERENCE_ACTION_FORMS, PARTICIPANT_ACTION_FORMS
+from .models import Conference, Participant
 
 
-@login_required
-def live_conferences(request: HttpRequest) -> HttpResponse:
-    conferences = selectors.live_conferences()
-    return render(request, "conferences/live.html", {"conferences": conferences})
+def participant_actions_for(conference: Conference) -> tuple[str, ...]:
+    """TeXML conferences take the form-encoded update; Call Control ones the rest."""
+    if conference.kind == "texml":
+        return ("texml_update",)
+    return tuple(action for action in PARTICIPANT_ACTION_FORMS if action != "texml_update")
 
 
-@login_required
-def conference_detail(request: HttpRequest, conference_id: str) -> HttpResponse:
-    conference = selectors.conference_get(conference_id=conference_id)
+def _detail_page(
+    request: HttpRequest, conference: Conference, bound: tuple | None = None, status: int = 200
+) -> HttpResponse:
     context = {
         "conference": conference,
         "participants": selectors.conference_participants(conference=conference),
         "timeline": selectors.conference_timeline(conference=conference),
+        "actions": available_actions(
+            request.user,
+            kind="conference",
+            registry=CONFERENCE_ACTION_FORMS,
+            bound=bound,
+            only=None if conference.kind != "texml" else (),
+            url_for=lambda action: reverse("conferences:action", args=[conference.conference_id, action]),
+        ),
+        "can_act_on_participants": request.user.has_perm("dashboard.participant_mute")
+        or request.user.has_perm("dashboard.participant_texml_update"),
     }
-    return render(request, "conferences/detail.html", context)
+    return render(request, "conferences/detail.html", context, status=status)
+
+
+@login_required
+def live_conferences(request: HttpRequest) -> HttpResponse:
+    return render(request, "conferences/live.html", {"conferences": selectors.live_conferences()})
+
+
+@login_required
+def conference_detail(request: HttpRequest, conference_id: str) -> HttpResponse:
+    return _detail_page(request, selectors.conference_get(conference_id=conference_id))
+
+
+@login_required
+@require_POST
+def conference_action(request: HttpRequest, conference_id: str, action: str) -> HttpResponse:
+    if action not in CONFERENCE_ACTION_FORMS:
+        raise Http404("No such conference action")
+    conference = selectors.conference_get(conference_id=conference_id)
+    return handle_action_post(
+        request,
+        run=partial(services.conference_run_command, user=request.user, conference=conference, action=action),
+        back_to=reverse("conferences:detail", args=[conference.conference_id]),
+        render_invalid=lambda errors: _detail_page(
+            request, conference, bound=(action, CONFERENCE_ACTION_FORMS[action](request.POST)), status=400
+        ),
+    )
+
+
+@login_required
+@require_POST
+def participant_action(
+    request: HttpRequest, conference_id: str, participant_id: str, action: str
+) -> HttpResponse:
+    conference = selectors.conference_get(conference_id=conference_id)
+    if action not in participant_actions_for(conference):
+        raise Http404("No such participant action")
+    participant: Participant = selectors.participant_get(conference=conference, participant_id=participant_id)
+    back_to = reverse("conferences:detail", args=[conference.conference_id])
+    return handle_action_post(
+        request,
+        run=partial(
+            services.participant_run_command, user=request.user, participant=participant, action=action
+        ),
+        back_to=back_to,
+        render_invalid=lambda errors: _participant_invalid(request, conference, participant, action),
+    )
+
+
+def _participant_invalid(
+    request: HttpRequest, conference: Conference, participant: Participant, action: str
+) -> HttpResponse:
+    form = PARTICIPANT_ACTION_FORMS[action](request.POST)
+    form.is_valid()
+    context = {
+        "conference": conference,
+        "participant": participant,
+        "action": action,
+        "form": form,
+        "label": form.label,
+        "url": reverse(
+            "conferences:participant-action",
+            args=[conference.conference_id, participant.call_control_id, action],
+        ),
+    }
+    return render(request, "conferences/participant_action_invalid.html", context, status=400)

@@ -8,7 +8,13 @@ from . import api
 urlpatterns = [
     path("", api.api_root, name="api-root"),
     path("calls/", calls_api.CallList.as_view(), name="api-calls"),
+    path("calls/dial/", calls_api.CallDial.as_view(), name="api-call-dial"),
     path("calls/<str:call_control_id>/", calls_api.CallDetail.as_view(), name="api-call"),
+    path(
+        "calls/<str:call_control_id>/actions/<str:action>/",
+        calls_api.CallAction.as_view(),
+        name="api-call-action",
+    ),
     path("conferences/", conferences_api.ConferenceList.as_view(), name="api-conferences"),
     path(
         "conferences/<str:conference_id>/", conferences_api.ConferenceDetail.as_view(), name="api-conference"
@@ -17,6 +23,16 @@ urlpatterns = [
         "conferences/<str:conference_id>/participants/",
         conferences_api.ParticipantList.as_view(),
         name="api-participants",
+    ),
+    path(
+        "conferences/<str:conference_id>/actions/<str:action>/",
+        conferences_api.ConferenceAction.as_view(),
+        name="api-conference-action",
+    ),
+    path(
+        "conferences/<str:conference_id>/participants/<str:participant_id>/actions/<str:action>/",
+        conferences_api.ParticipantAction.as_view(),
+        name="api-participant-action",
     ),
     path("events/", api.EventList.as_view(), name="api-events"),
 ]

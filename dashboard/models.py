@@ -91,6 +91,13 @@ class OperatorAction(models.Model):
     error_pointer = models.CharField(max_length=200, blank=True)
     response = models.JSONField(default=dict, blank=True)
     latency_ms = models.FloatField(null=True, blank=True)
+    submission_id = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="one per submitted form: a double click sends once",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -33,7 +33,14 @@ def remember_event_loop(loop: asyncio.AbstractEventLoop) -> None:
         _main_loop = loop
 
 
-def _message(kind: str, instance: Call | Conference | Participant, html: str, alive: bool) -> dict:
+def _message(
+    kind: str,
+    instance: Call | Conference | Participant,
+    html: str,
+    alive: bool,
+    html_readonly: str | None = None,
+) -> dict:
+    """`html_readonly` is the variant without action buttons, for users who may not act."""
     return {
         "type": "live.update",
         "kind": kind,
@@ -41,6 +48,7 @@ def _message(kind: str, instance: Call | Conference | Participant, html: str, al
         "version": instance.version,
         "alive": alive,
         "html": html,
+        "html_readonly": html if html_readonly is None else html_readonly,
     }
 
 
@@ -68,10 +76,10 @@ def messages_for_conferences(conferences: Iterable[Conference]) -> list[tuple[st
 def messages_for_participants(participants: Iterable[Participant]) -> list[tuple[str, dict]]:
     out = []
     for participant in participants:
-        html = render_to_string(
-            "conferences/_participant_row.html", {"participant": participant, "live_fragment": True}
-        )
-        message = _message("participant", participant, html, participant.status != "left")
+        template = "conferences/_participant_row.html"
+        html = render_to_string(template, {"participant": participant, "can_act_on_participants": True})
+        readonly = render_to_string(template, {"participant": participant, "can_act_on_participants": False})
+        message = _message("participant", participant, html, participant.status != "left", readonly)
         out.append((groups.conference_group(participant.conference_id), message))
     return out
 
@@ -114,3 +122,23 @@ def broadcast_changes(changes: object) -> None:
         send(messages)
     except Exception:
         logger.exception("could not broadcast state changes")
+
+
+def nudge(live_groups: tuple[str, ...]) -> None:
+    """Tell detail pages that their object's timeline changed (an operator acted): they re-sync."""
+    send(
+        [
+            (
+                group,
+                {
+                    "type": "live.update",
+                    "kind": "refresh",
+                    "dom_id": group.replace(".", "-"),
+                    "version": 0,
+                    "alive": True,
+                    "html": "",
+                },
+            )
+            for group in live_groups
+        ]
+    )

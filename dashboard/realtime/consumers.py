@@ -34,6 +34,7 @@ def _group_for(scope_kwargs: dict) -> str | None:
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
+    can_act = False
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -44,6 +45,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if self.group is None:
             await self.close(code=NOT_FOUND)
             return
+        self.can_act = await database_sync_to_async(user.has_perm)("dashboard.participant_mute")
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         # The page re-fetches its snapshot on this hello, so nothing between render and connect is lost.
@@ -58,4 +60,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong"})
 
     async def live_update(self, message: dict) -> None:
-        await self.send_json({key: message[key] for key in ("kind", "dom_id", "version", "alive", "html")})
+        # Users who may not act get fragments without the buttons they could not use.
+        html = message["html"] if self.can_act else message["html_readonly"]
+        await self.send_json(
+            {**{key: message[key] for key in ("kind", "dom_id", "version", "alive")}, "html": html}
+        )

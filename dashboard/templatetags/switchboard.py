@@ -39,3 +39,11 @@ def get_item(mapping: object, key: str) -> object:
 @register.filter
 def iso(moment: object) -> str:
     return moment.isoformat() if hasattr(moment, "isoformat") else ""
+
+
+@register.simple_tag
+def participant_form(action: str, participant: object) -> object:
+    """A blank participant action form with ids unique to its row."""
+    from conferences.forms import PARTICIPANT_ACTION_FORMS
+
+    return PARTICIPANT_ACTION_FORMS[action](auto_id=f"id_p{participant.pk}_{action}_%s")

@@ -26,15 +26,33 @@ class Command(BaseCommand):
         host, port, sim_port = options["host"], options["port"], options["simulator_port"]
         env = {**os.environ, "TELNYX_API_BASE": f"http://127.0.0.1:{sim_port}/v2"}
         dashboard = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "dashboard.asgi:application", "--host", host, "--port", str(port),
-             "--no-access-log"],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "dashboard.asgi:application",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
             cwd=settings.BASE_DIR,
             env=env,
         )
         time.sleep(1.5)
         simulator = subprocess.Popen(
-            [sys.executable, "manage.py", "simulator", "--port", str(sim_port),
-             "--webhook-url", f"http://127.0.0.1:{port}/webhooks/telnyx/", "--traffic", str(options["traffic"])],
+            [
+                sys.executable,
+                "manage.py",
+                "simulator",
+                "--port",
+                str(sim_port),
+                "--webhook-url",
+                f"http://127.0.0.1:{port}/webhooks/telnyx/",
+                "--traffic",
+                str(options["traffic"]),
+            ],
             cwd=settings.BASE_DIR,
             env=env,
         )
