@@ -1,0 +1,126 @@
+"""A supervisor's browser: live updates without reloads, reconnection, and hostile text kept as text."""
+
+import json
+import uuid
+
+import httpx
+import pytest
+
+from dashboard.ingest import ingest_events
+from dashboard.webhooks.parsing import parse_call_control
+from tests.browser.conftest import screenshot
+from tests.helpers import as_http_headers, envelope, sign
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def call_events(call_id: str, *, caller_name: str = "Grace Hopper", number: str = "+14155550123") -> dict:
+    base = {
+        "call_control_id": call_id,
+        "call_leg_id": str(uuid.uuid4()),
+        "call_session_id": str(uuid.uuid4()),
+        "connection_id": "1494404757140276705",
+        "from": number,
+        "to": "+18005550100",
+    }
+    return {
+        "initiated": envelope(
+            "call.initiated",
+            {
+                **base,
+                "direction": "incoming",
+                "state": "parked",
+                "caller_id_name": caller_name,
+                "start_time": "2026-11-21T10:00:00Z",
+            },
+            event_id=str(uuid.uuid4()),
+            occurred_at="2026-11-21T10:00:00.000000Z",
+        ),
+        "answered": envelope(
+            "call.answered",
+            {**base, "state": "answered"},
+            event_id=str(uuid.uuid4()),
+            occurred_at="2026-11-21T10:00:02.000000Z",
+        ),
+        "hangup": envelope(
+            "call.hangup",
+            {**base, "state": "hangup", "hangup_cause": "normal_clearing", "hangup_source": "caller"},
+            event_id=str(uuid.uuid4()),
+            occurred_at="2026-11-21T10:00:09.000000Z",
+        ),
+    }
+
+
+def post(server, document: dict) -> None:
+    body = json.dumps(document).encode()
+    headers = {"content-type": "application/json", **as_http_headers(sign(body))}
+    response = httpx.post(server.url + "/webhooks/telnyx/", content=body, headers=headers, timeout=10)
+    assert response.status_code == 200, response.text
+
+
+def row_for(page, number: str):
+    return page.locator("#live-rows tr", has_text=number)
+
+
+def test_a_call_appears_live_and_leaves_when_it_hangs_up(login, supervisor, live_dashboard):
+    page = login(supervisor, "pw-" + supervisor.username)
+    page.wait_for_selector("#live-status[data-state=live]")
+    events = call_events("v3:browser-live-1", number="+14155550101")
+    post(live_dashboard, events["initiated"])
+    row = row_for(page, "+14155550101")
+    row.wait_for(timeout=5000)
+    assert "ringing" in row.inner_text()
+    post(live_dashboard, events["answered"])
+    page.wait_for_function(
+        "document.querySelector('#live-rows tr[data-state=answered]') !== null", timeout=5000
+    )
+    assert page.locator("#call-count").inner_text() == "1"
+    screenshot(page, "live-calls")
+    post(live_dashboard, events["hangup"])
+    row.wait_for(state="detached", timeout=8000)
+    assert page.locator("#call-count").inner_text() == "0"
+
+
+def test_filters_keep_applying_to_rows_that_arrive_later(login, supervisor, live_dashboard):
+    page = login(supervisor, "pw-" + supervisor.username)
+    page.wait_for_selector("#live-status[data-state=live]")
+    page.select_option("select[name=state]", "answered")
+    post(live_dashboard, call_events("v3:browser-filter-1", number="+14155550102")["initiated"])
+    row = row_for(page, "+14155550102")
+    row.wait_for(state="attached", timeout=5000)
+    assert row.is_hidden()
+    page.select_option("select[name=state]", "")
+    assert row.is_visible()
+
+
+def test_a_hostile_caller_name_shows_as_text(login, supervisor, live_dashboard):
+    page = login(supervisor, "pw-" + supervisor.username)
+    page.wait_for_selector("#live-status[data-state=live]")
+    hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>'
+    post(
+        live_dashboard,
+        call_events("v3:browser-xss-1", caller_name=hostile, number="+14155550103")["initiated"],
+    )
+    row = row_for(page, "+14155550103")
+    row.wait_for(timeout=5000)
+    assert row.locator(".caller-name").inner_text() == hostile
+    assert row.locator("img").count() == 0
+    assert page.evaluate("window.pwned") is None
+    row.locator("a").first.click()
+    page.wait_for_selector(".call-detail")
+    assert page.locator(".facts .caller-name").inner_text() == hostile
+    assert page.evaluate("window.pwned") is None
+    screenshot(page, "call-detail")
+
+
+def test_the_page_reconnects_after_a_restart_and_catches_up(login, supervisor, live_dashboard):
+    page = login(supervisor, "pw-" + supervisor.username)
+    page.wait_for_selector("#live-status[data-state=live]")
+    live_dashboard.stop()
+    page.wait_for_selector("#live-status[data-state=reconnecting]", timeout=5000)
+    # Another worker stored this while our server was down; the page learns of it only by re-syncing.
+    events = call_events("v3:browser-reconnect-1", number="+14155550104")
+    ingest_events([parse_call_control(json.dumps(events["initiated"]).encode())])
+    live_dashboard.start()
+    page.wait_for_selector("#live-status[data-state=live]", timeout=15000)
+    row_for(page, "+14155550104").wait_for(timeout=5000)
