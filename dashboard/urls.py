@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from .views import overview_page
 from .webhooks.views import telnyx_webhook, texml_callback
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("webhooks/telnyx/", telnyx_webhook, name="webhook"),
     path("webhooks/telnyx/texml/", texml_callback, name="texml-webhook"),
+    path("overview/", overview_page, name="overview"),
     path("calls/", include("calls.urls")),
     path("conferences/", include("conferences.urls")),
     path("api/", include("dashboard.api_urls")),

@@ -67,7 +67,18 @@
     return own && own.dataset.ownObject === message.dom_id;
   }
 
+  let resyncTimer = null;
+
+  function resyncSoon() {
+    // Aggregate pages re-read their snapshot at most every two seconds, however busy the stream.
+    if (!resyncTimer) resyncTimer = setTimeout(() => { resyncTimer = null; resync(); }, 2000);
+  }
+
   function apply(message) {
+    if (document.querySelector("[data-resync-on-any]")) {
+      resyncSoon();
+      return;
+    }
     const existing = document.getElementById(message.dom_id);
     if (existing) {
       const current = Number(existing.dataset.version || 0);
@@ -124,6 +135,7 @@
           }
         }
         refreshView();
+        document.dispatchEvent(new CustomEvent("switchboard:synced"));
       } catch (error) {
         console.warn("snapshot failed", error);
       } finally {

@@ -103,3 +103,24 @@ def test_hostile_outside_text_renders_as_text(supervisor_client, field):
 
 def test_an_unknown_call_is_a_404(supervisor_client):
     assert supervisor_client.get("/calls/v3:nope/").status_code == 404
+
+
+def test_the_overview_counts_what_is_live_and_why_calls_ended(supervisor_client):
+    from django.utils import timezone
+
+    from dashboard.overview import overview
+
+    deliver(supervisor_client, "call.initiated", "conference.created")
+    page = supervisor_client.get("/overview/").content.decode()
+    assert 'id="figure-live-calls">1<' in page and 'id="figure-live-conferences">1<' in page
+    deliver(supervisor_client, "call.hangup")
+    Call.objects.update(ended_at=timezone.now(), start_time=timezone.now() - timezone.timedelta(minutes=3))
+    figures = overview()
+    assert figures["live_calls"] == 0
+    assert figures["hangup_causes_today"] == [{"hangup_cause": "normal_clearing", "count": 1}]
+    assert len(figures["series"]) == 60
+    assert (
+        figures["series"][-3]["calls"] == 1
+        and figures["series"][-5]["calls"] == 0
+        and figures["series"][-1]["calls"] == 0
+    )
