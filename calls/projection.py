@@ -10,13 +10,15 @@ from collections.abc import Callable, Iterable
 
 from dashboard.folding import (
     FoldableEvent,
-    changed_fields,
     happened_at,
     in_order,
     integer,
     iso,
     json_dict,
     json_list,
+    plan_folds,
+    save_projection,
+    state_of,
     text,
 )
 from dashboard.models import Event, EventSource
@@ -232,8 +234,9 @@ HANDLERS: dict[str, Callable[[dict, FoldableEvent, dict], None]] = {
 }
 
 
-def fold_call(events: Iterable[FoldableEvent]) -> dict:
-    state = _initial_state()
+def fold_call(events: Iterable[FoldableEvent], start: dict | None = None) -> dict:
+    """The call's state after `events`, continuing from `start` (a stored state) if given."""
+    state = start if start is not None else _initial_state()
     for event in in_order(events):
         payload = event.payload if isinstance(event.payload, dict) else {}
         state["event_count"] += 1
@@ -260,35 +263,58 @@ def fold_call(events: Iterable[FoldableEvent]) -> dict:
     return state
 
 
-def project_calls(call_control_ids: Iterable[str]) -> list[Call]:
-    """Refold the given calls from the log; returns the rows whose state changed."""
-    ids = {cid for cid in call_control_ids if cid}
-    if not ids:
-        return []
+STATE_FIELDS = tuple(_initial_state())
+_FOLD_ONLY = ("event_id", "event_type", "source", "occurred_at", "received_at", "payload", "call_control_id")
+
+
+def _log_events(ids: set[str]) -> dict[str, list[Event]]:
     by_call: dict[str, list[Event]] = defaultdict(list)
     events = (
         Event.objects.filter(call_control_id__in=ids)
         .exclude(event_type="conference.floor.changed")
         .exclude(source=EventSource.TEXML)
-        .only("event_id", "event_type", "occurred_at", "received_at", "payload", "call_control_id")
+        .only(*_FOLD_ONLY)
     )
     for event in events:
         by_call[event.call_control_id].append(event)
-    existing = {call.call_control_id: call for call in Call.objects.filter(call_control_id__in=ids)}
+    return by_call
+
+
+def project_calls(call_control_ids: Iterable[str], new_events: Iterable[Event] | None = None) -> list[Call]:
+    """Bring the given calls up to date; returns the rows whose state changed.
+
+    With `new_events` (just stored), calls whose new events all come after what they have seen
+    continue from their stored state; the others, and all calls without `new_events`, are
+    refolded from the log. Rows are locked first, so two workers never fold one call at once.
+    """
+    ids = {cid for cid in call_control_ids if cid}
+    if not ids:
+        return []
+    existing = {
+        call.call_control_id: call
+        for call in Call.objects.select_for_update().filter(call_control_id__in=ids).order_by("call_control_id")
+    }
+    fresh: dict[str, list[Event]] | None = None
+    if new_events is not None:
+        fresh = defaultdict(list)
+        for event in new_events:
+            if (
+                event.call_control_id in ids
+                and event.event_type != "conference.floor.changed"
+                and event.source != EventSource.TEXML
+            ):
+                fresh[event.call_control_id].append(event)
+    continuing, refold = plan_folds(ids, existing, fresh)
+    folded = {
+        cid: fold_call(events, state_of(row, STATE_FIELDS) if row else None)
+        for cid, (row, events) in continuing.items()
+    }
+    folded.update({cid: fold_call(events) for cid, events in _log_events(refold).items()})
     changed = []
-    for call_control_id, call_events in by_call.items():
-        values = fold_call(call_events)
-        call = existing.get(call_control_id)
-        if call is None:
-            call = Call(call_control_id=call_control_id, version=1, **values)
-            call.save(force_insert=True)
-            changed.append(call)
-            continue
-        fields = changed_fields(call, values)
-        if fields:
-            for name in fields:
-                setattr(call, name, values[name])
-            call.version += 1
-            call.save(update_fields=[*fields, "version"])
-            changed.append(call)
+    for call_control_id, values in folded.items():
+        row = save_projection(
+            existing.get(call_control_id), values, lambda v, cid=call_control_id: Call(call_control_id=cid, **v)
+        )
+        if row is not None:
+            changed.append(row)
     return changed

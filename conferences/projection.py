@@ -14,12 +14,14 @@ from django.db.models import Q
 
 from dashboard.folding import (
     FoldableEvent,
-    changed_fields,
     happened_at,
     in_order,
     iso,
     json_dict,
     json_list,
+    plan_folds,
+    save_projection,
+    state_of,
     text,
 )
 from dashboard.models import Event
@@ -71,8 +73,8 @@ def _conference_ended(state: dict, event: FoldableEvent, reason: str) -> None:
     state["end_reason"] = reason
 
 
-def fold_conference(events: Iterable[FoldableEvent]) -> dict:
-    state = _conference_initial()
+def fold_conference(events: Iterable[FoldableEvent], start: dict | None = None) -> dict:
+    state = start if start is not None else _conference_initial()
     for event in in_order(events):
         payload = event.payload if isinstance(event.payload, dict) else {}
         kind = event.event_type
@@ -239,8 +241,8 @@ PARTICIPANT_HANDLERS: dict[str, Callable[[dict, FoldableEvent, dict], None]] = {
 }
 
 
-def fold_participant(events: Iterable[FoldableEvent]) -> dict:
-    state = _participant_initial()
+def fold_participant(events: Iterable[FoldableEvent], start: dict | None = None) -> dict:
+    state = start if start is not None else _participant_initial()
     for event in in_order(events):
         payload = event.payload if isinstance(event.payload, dict) else {}
         state["last_event_at"] = max(filter(None, [state["last_event_at"], happened_at(event)]))
@@ -254,22 +256,18 @@ def fold_participant(events: Iterable[FoldableEvent]) -> dict:
 
 # --- writing ----------------------------------------------------------------------------------
 
-_FOLD_FIELDS = (
-    "event_id",
-    "event_type",
-    "occurred_at",
-    "received_at",
-    "payload",
-    "conference_id",
-    "call_control_id",
-)
+_FOLD_FIELDS = ("event_id", "event_type", "occurred_at", "received_at", "payload", "conference_id", "call_control_id")
+CONFERENCE_FIELDS = tuple(_conference_initial())
+PARTICIPANT_FIELDS = tuple(_participant_initial())
 
 
-def project_conferences(conference_ids: Iterable[str]) -> list[Conference]:
-    """Refold the given conferences; returns the rows whose state changed."""
-    ids = {cid for cid in conference_ids if cid}
-    if not ids:
-        return []
+def _folds_into_conference(event_type: str) -> bool:
+    return event_type != FLOOR_EVENT and not event_type.startswith(
+        ("conference.participant.playback.", "conference.participant.speak.", "dashboard.participant.")
+    )
+
+
+def _conference_log(ids: set[str]) -> dict[str, list[Event]]:
     by_conference: dict[str, list[Event]] = defaultdict(list)
     events = (
         Event.objects.filter(conference_id__in=ids)
@@ -281,65 +279,94 @@ def project_conferences(conference_ids: Iterable[str]) -> list[Conference]:
     )
     for event in events:
         by_conference[event.conference_id].append(event)
-    existing = {c.conference_id: c for c in Conference.objects.filter(conference_id__in=ids)}
+    return by_conference
+
+
+def project_conferences(conference_ids: Iterable[str], new_events: Iterable[Event] | None = None) -> list[Conference]:
+    """Bring the given conferences up to date (see `calls.projection.project_calls`); every id gets a row."""
+    ids = {cid for cid in conference_ids if cid}
+    if not ids:
+        return []
+    existing = {
+        c.conference_id: c
+        for c in Conference.objects.select_for_update().filter(conference_id__in=ids).order_by("conference_id")
+    }
+    fresh: dict[str, list[Event]] | None = None
+    if new_events is not None:
+        fresh = defaultdict(list)
+        for event in new_events:
+            if event.conference_id in ids and _folds_into_conference(event.event_type):
+                fresh[event.conference_id].append(event)
+    continuing, refold = plan_folds(ids, existing, fresh)
+    folded = {
+        cid: fold_conference(events, state_of(row, CONFERENCE_FIELDS) if row else None)
+        for cid, (row, events) in continuing.items()
+    }
+    log = _conference_log(refold)
+    # A conference only heard of through a floor change or participant media still gets a row.
+    folded.update({cid: fold_conference(log.get(cid, [])) for cid in refold})
     changed = []
-    for conference_id in ids:
-        values = fold_conference(by_conference.get(conference_id, []))
-        conference = existing.get(conference_id)
-        if conference is None:
-            conference = Conference(conference_id=conference_id, version=1, **values)
-            conference.save(force_insert=True)
-            changed.append(conference)
-            continue
-        fields = changed_fields(conference, values)
-        if fields:
-            for name in fields:
-                setattr(conference, name, values[name])
-            conference.version += 1
-            conference.save(update_fields=[*fields, "version"])
-            changed.append(conference)
+    for conference_id, values in folded.items():
+        row = save_projection(
+            existing.get(conference_id), values, lambda v, cid=conference_id: Conference(conference_id=cid, **v)
+        )
+        if row is not None:
+            changed.append(row)
     return changed
 
 
-def project_participants(keys: Iterable[tuple[str, str]]) -> list[Participant]:
-    """Refold participants given as (conference_id, call_control_id); conferences must exist."""
+def _participant_log(keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[Event]]:
+    by_key: dict[tuple[str, str], list[Event]] = defaultdict(list)
+    if not keys:
+        return by_key
+    query = Q()
+    for conf, call in keys:
+        query |= Q(conference_id=conf, call_control_id=call)
+    for event in Event.objects.filter(query).exclude(event_type=FLOOR_EVENT).only(*_FOLD_FIELDS):
+        if is_participant_event(event.event_type):
+            by_key[(event.conference_id, event.call_control_id)].append(event)
+    return by_key
+
+
+def project_participants(
+    keys: Iterable[tuple[str, str]], new_events: Iterable[Event] | None = None
+) -> list[Participant]:
+    """Bring participants, given as (conference_id, call_control_id), up to date; conferences must exist."""
     wanted = {(conf, call) for conf, call in keys if conf and call}
     if not wanted:
         return []
     conference_ids = {conf for conf, _ in wanted}
     conferences = {c.conference_id: c for c in Conference.objects.filter(conference_id__in=conference_ids)}
-    query = Q()
-    for conf, call in wanted:
-        query |= Q(conference_id=conf, call_control_id=call)
-    by_key: dict[tuple[str, str], list[Event]] = defaultdict(list)
-    for event in Event.objects.filter(query).exclude(event_type=FLOOR_EVENT).only(*_FOLD_FIELDS):
-        if is_participant_event(event.event_type):
-            by_key[(event.conference_id, event.call_control_id)].append(event)
     existing = {
         (p.conference.conference_id, p.call_control_id): p
-        for p in Participant.objects.filter(conference__conference_id__in=conference_ids).select_related(
-            "conference"
-        )
+        for p in Participant.objects.select_for_update(of=("self",))
+        .filter(conference__conference_id__in=conference_ids, call_control_id__in={call for _, call in wanted})
+        .select_related("conference")
+        .order_by("pk")
         if (p.conference.conference_id, p.call_control_id) in wanted
     }
+    fresh: dict[tuple[str, str], list[Event]] | None = None
+    if new_events is not None:
+        fresh = defaultdict(list)
+        for event in new_events:
+            key = (event.conference_id, event.call_control_id)
+            if key in wanted and is_participant_event(event.event_type):
+                fresh[key].append(event)
+    continuing, refold = plan_folds(wanted, existing, fresh)
+    folded = {
+        key: fold_participant(events, state_of(row, PARTICIPANT_FIELDS) if row else None)
+        for key, (row, events) in continuing.items()
+    }
+    folded.update({key: fold_participant(events) for key, events in _participant_log(refold).items()})
     changed = []
-    for key, participant_events in by_key.items():
-        values = fold_participant(participant_events)
-        participant = existing.get(key)
-        if participant is None:
-            participant = Participant(
-                conference=conferences[key[0]], call_control_id=key[1], version=1, **values
-            )
-            participant.save(force_insert=True)
-            changed.append(participant)
-            continue
-        fields = changed_fields(participant, values)
-        if fields:
-            for name in fields:
-                setattr(participant, name, values[name])
-            participant.version += 1
-            participant.save(update_fields=[*fields, "version"])
-            changed.append(participant)
+    for key, values in folded.items():
+        row = save_projection(
+            existing.get(key),
+            values,
+            lambda v, key=key: Participant(conference=conferences[key[0]], call_control_id=key[1], **v),
+        )
+        if row is not None:
+            changed.append(row)
     return changed
 
 

@@ -14,6 +14,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from dashboard.realtime.broadcast import remember_event_loop  # noqa: E402
 from dashboard.realtime.routing import websocket_urlpatterns  # noqa: E402
+from dashboard.webhooks.asgi_endpoint import WEBHOOK_PATHS, webhook_app  # noqa: E402
 
 router = ProtocolTypeRouter(
     {
@@ -35,4 +36,7 @@ async def application(scope: dict, receive, send) -> None:  # noqa: ANN001
                 await send({"type": "lifespan.shutdown.complete"})
                 return
     remember_event_loop(asyncio.get_running_loop())
+    if scope["type"] == "http" and scope["path"] in WEBHOOK_PATHS:
+        await webhook_app(scope, receive, send)
+        return
     await router(scope, receive, send)

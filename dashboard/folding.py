@@ -4,7 +4,8 @@ State is a pure function of an entity's events sorted by when they happened: the
 events, delivered in any order and any number of times, folds to the same state.
 """
 
-from collections.abc import Iterable
+import copy
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -85,3 +86,48 @@ def json_dict(payload: dict, key: str) -> dict:
 
 def changed_fields(instance: Any, values: dict) -> list[str]:
     return [name for name, value in values.items() if getattr(instance, name) != value]
+
+
+def state_of(instance: Any, fields: Iterable[str]) -> dict:
+    """A row's projected fields as a fold state to continue from (JSON values copied)."""
+    return {name: copy.deepcopy(getattr(instance, name)) for name in fields}
+
+
+def plan_folds(
+    keys: Iterable[Hashable], existing: dict, fresh: dict[Hashable, list] | None
+) -> tuple[dict[Hashable, tuple[Any, list]], set]:
+    """Split keys into those that can fold their new events onto the stored row, and the rest.
+
+    A row can continue from its stored state when every new event happened strictly after the
+    last one it has seen (the common, in-order case). Anything else (an event from the past,
+    no new events given) is refolded from the whole log, which is what keeps order irrelevant.
+    """
+    continuing: dict[Hashable, tuple[Any, list]] = {}
+    refold: set = set()
+    for key in keys:
+        events = (fresh or {}).get(key)
+        row = existing.get(key)
+        if not events:
+            refold.add(key)
+        elif row is None or (row.last_event_at and min(happened_at(e) for e in events) > row.last_event_at):
+            continuing[key] = (row, events)
+        else:
+            refold.add(key)
+    return continuing, refold
+
+
+def save_projection(row: Any, values: dict, create: Callable[[dict], Any]) -> Any | None:
+    """Insert or update a projected row; returns it when something changed (its version bumped)."""
+    if row is None:
+        row = create(values)
+        row.version = 1
+        row.save(force_insert=True)
+        return row
+    fields = changed_fields(row, values)
+    if not fields:
+        return None
+    for name in fields:
+        setattr(row, name, values[name])
+    row.version += 1
+    row.save(update_fields=[*fields, "version"])
+    return row

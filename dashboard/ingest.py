@@ -71,14 +71,14 @@ def project_events(events: Sequence[Event]) -> StateChanges:
             call_ids.add(event.call_control_id)
     for event in floor_events:
         conference_ids.add(event.conference_id)
-    changes.conferences = project_conferences(conference_ids)
+    changes.conferences = project_conferences(conference_ids, events)
     for event in floor_events:
         moved = apply_floor_change(event)
         if moved is not None:
             changes.conferences.append(moved)
-    changes.participants = project_participants(participant_keys)
+    changes.participants = project_participants(participant_keys, events)
     _touch_conferences_of(changes)
-    changes.calls = project_calls(call_ids)
+    changes.calls = project_calls(call_ids, events)
     return changes
 
 

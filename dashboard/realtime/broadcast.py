@@ -1,20 +1,18 @@
-"""Push state changes to open pages, after commit, as server-rendered row fragments.
+"""Tell open pages what changed, after commit.
 
-Broadcasts are hints: delivery is at-most-once and a page that misses one (a version gap, a
-reconnect) re-fetches its snapshot. Rendering uses the same partial templates as the pages.
+The ingest and action paths only send small notes (kind, row id, version) to the groups; the
+consumers that exist, that is, pages that are open, turn them into rendered fragments
+(`fragments.py`). With no page open, a change costs a few group sends and no rendering.
+Broadcasts are hints: delivery is at-most-once, and a page that misses one (a version gap, a
+reconnect) re-fetches its snapshot.
 """
 
 import asyncio
 import logging
 import threading
-from collections.abc import Iterable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.template.loader import render_to_string
-
-from calls.models import Call
-from conferences.models import Conference, Participant
 
 from . import groups
 
@@ -33,55 +31,26 @@ def remember_event_loop(loop: asyncio.AbstractEventLoop) -> None:
         _main_loop = loop
 
 
-def _message(
-    kind: str,
-    instance: Call | Conference | Participant,
-    html: str,
-    alive: bool,
-    html_readonly: str | None = None,
-) -> dict:
-    """`html_readonly` is the variant without action buttons, for users who may not act."""
-    return {
-        "type": "live.update",
-        "kind": kind,
-        "dom_id": f"{kind}-{instance.pk}",
-        "version": instance.version,
-        "alive": alive,
-        "html": html,
-        "html_readonly": html if html_readonly is None else html_readonly,
-    }
+def _note(kind: str, pk: int, version: int) -> dict:
+    return {"type": "live.update", "kind": kind, "pk": pk, "version": version}
 
 
-def messages_for_calls(calls: Iterable[Call]) -> list[tuple[str, dict]]:
-    out = []
-    for call in calls:
-        html = render_to_string("calls/_call_row.html", {"call": call})
-        message = _message("call", call, html, call.is_alive)
-        out += [(groups.CALLS, message), (groups.call_group(call.pk), message)]
-    return out
-
-
-def messages_for_conferences(conferences: Iterable[Conference]) -> list[tuple[str, dict]]:
-    from conferences.selectors import conference_list
-
-    pks = {c.pk for c in conferences}
-    out = []
-    for conference in conference_list().filter(pk__in=pks):
-        html = render_to_string("conferences/_conference_row.html", {"conference": conference})
-        message = _message("conference", conference, html, conference.is_live)
-        out += [(groups.CONFERENCES, message), (groups.conference_group(conference.pk), message)]
-    return out
-
-
-def messages_for_participants(participants: Iterable[Participant]) -> list[tuple[str, dict]]:
-    out = []
-    for participant in participants:
-        template = "conferences/_participant_row.html"
-        html = render_to_string(template, {"participant": participant, "can_act_on_participants": True})
-        readonly = render_to_string(template, {"participant": participant, "can_act_on_participants": False})
-        message = _message("participant", participant, html, participant.status != "left", readonly)
-        out.append((groups.conference_group(participant.conference_id), message))
-    return out
+def notes_for(changes: object) -> list[tuple[str, dict]]:
+    notes = []
+    for conference in changes.conferences:
+        note = _note("conference", conference.pk, conference.version)
+        notes += [(groups.CONFERENCES, note), (groups.conference_group(conference.pk), note)]
+    for participant in changes.participants:
+        notes.append(
+            (
+                groups.conference_group(participant.conference_id),
+                _note("participant", participant.pk, participant.version),
+            )
+        )
+    for call in changes.calls:
+        note = _note("call", call.pk, call.version)
+        notes += [(groups.CALLS, note), (groups.call_group(call.pk), note)]
+    return notes
 
 
 async def _send_all(messages: list[tuple[str, dict]]) -> None:
@@ -97,6 +66,7 @@ async def _send_all(messages: list[tuple[str, dict]]) -> None:
 
 
 def send(messages: list[tuple[str, dict]]) -> None:
+    """Send from any thread without waiting: onto the server's loop when there is one."""
     if not messages:
         return
     loop = _main_loop
@@ -114,31 +84,13 @@ def send(messages: list[tuple[str, dict]]) -> None:
 
 
 def broadcast_changes(changes: object) -> None:
-    """Render and send everything a committed batch changed; never raises into the caller."""
+    """Announce a committed batch's changes; never raises into the caller."""
     try:
-        messages = messages_for_conferences(changes.conferences)
-        messages += messages_for_participants(changes.participants)
-        messages += messages_for_calls(changes.calls)
-        send(messages)
+        send(notes_for(changes))
     except Exception:
         logger.exception("could not broadcast state changes")
 
 
 def nudge(live_groups: tuple[str, ...]) -> None:
-    """Tell detail pages that their object's timeline changed (an operator acted): they re-sync."""
-    send(
-        [
-            (
-                group,
-                {
-                    "type": "live.update",
-                    "kind": "refresh",
-                    "dom_id": group.replace(".", "-"),
-                    "version": 0,
-                    "alive": True,
-                    "html": "",
-                },
-            )
-            for group in live_groups
-        ]
-    )
+    """Tell detail pages their object's timeline changed (an operator acted): they re-sync."""
+    send([(group, {"type": "live.update", "kind": "refresh", "group": group}) for group in live_groups])

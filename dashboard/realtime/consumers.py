@@ -10,6 +10,7 @@ from calls.models import Call
 from conferences.models import Conference
 
 from . import groups
+from .fragments import fragments
 
 UNAUTHORISED = 4401
 NOT_FOUND = 4404
@@ -60,8 +61,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong"})
 
     async def live_update(self, message: dict) -> None:
+        if message["kind"] == "refresh":
+            dom_id = message["group"].replace(".", "-")
+            await self.send_json({"kind": "refresh", "dom_id": dom_id, "version": 0, "alive": True, "html": ""})
+            return
         # Users who may not act get fragments without the buttons they could not use.
-        html = message["html"] if self.can_act else message["html_readonly"]
-        await self.send_json(
-            {**{key: message[key] for key in ("kind", "dom_id", "version", "alive")}, "html": html}
-        )
+        can_act = self.can_act and message["kind"] == "participant"
+        fragment = await fragments.get(message["kind"], message["pk"], message["version"], can_act)
+        if fragment is not None:
+            await self.send_json({"kind": message["kind"], **fragment})

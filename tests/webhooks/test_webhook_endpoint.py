@@ -196,7 +196,7 @@ def test_a_storage_failure_asks_telnyx_to_retry(client, monkeypatch):
     def broken(_events):
         raise RuntimeError("database is gone")
 
-    monkeypatch.setattr("dashboard.webhooks.views.ingest_events", broken)
+    monkeypatch.setattr("dashboard.webhooks.receive.ingest_events", broken)
     response = post_webhook(client, fixture("call.initiated"))
     assert response.status_code == 503
     assert response["Retry-After"] == "1"

@@ -1,0 +1,141 @@
+"""Ingest benchmark: signed webhooks per second and response times, dashboard vs the bare floor.
+
+For each database and worker count: a fresh database, 1,000 live calls preloaded, then wrk
+replays distinct signed webhooks (call.initiated / answered / hangup triples) for --duration
+seconds against the dashboard's /webhooks/telnyx/ and against bench/baseline_app.py (verify +
+insert, nothing else). Prints throughput, p50 / p99 and the dashboard's ratio to the floor.
+
+    .venv/bin/python bench/ingest.py                          # SQLite, 1 2 4 workers
+    .venv/bin/python bench/ingest.py --postgres postgres://switchboard:switchboard@127.0.0.1/switchboard_bench
+    .venv/bin/python bench/ingest.py --connections 1 --workers 1   # a single webhook's handling time
+
+Needs wrk (apt-get install wrk).
+"""
+
+import argparse
+import asyncio
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import PRODUCTION_ENV, ROOT, call_lifecycle, free_port, manage, signed, uvicorn  # noqa: E402
+
+
+def write_requests(path: Path, calls: int) -> int:
+    count = 0
+    with path.open("w") as out:
+        for index in range(calls):
+            for body in call_lifecycle(index):
+                signature, timestamp = signed(body)
+                out.write(f"{signature}\t{timestamp}\t{body.decode()}\n")
+                count += 1
+    return count
+
+
+async def preload_live_calls(url: str, count: int) -> None:
+    limits = httpx.Limits(max_connections=8)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        semaphore = asyncio.Semaphore(8)
+
+        async def post(body: bytes) -> None:
+            signature, timestamp = signed(body)
+            async with semaphore:
+                response = await client.post(url + "/webhooks/telnyx/", content=body, headers={
+                    "content-type": "application/json", "telnyx-signature-ed25519": signature,
+                    "telnyx-timestamp": timestamp})
+                response.raise_for_status()
+
+        await asyncio.gather(*(post(body) for i in range(count) for body in call_lifecycle(10**6 + i, hangup=False)))
+
+
+def run_wrk(url: str, requests_file: Path, connections: int, duration: int) -> dict:
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s",
+         "-s", str(ROOT / "bench" / "replay.lua"), url, "--", str(requests_file), "/webhooks/telnyx/"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+
+    def latency(label: str) -> float:
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": errors.group(1) if errors else "",
+    }
+
+
+def fresh_database(kind: str, postgres_url: str, workdir: Path, name: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{workdir / (name + '.sqlite3')}"
+    base = postgres_url.rsplit("/", 1)[0]
+    database = f"{postgres_url.rsplit('/', 1)[1]}_{name}".replace("-", "_")
+    import psycopg
+
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        conn.execute(f'CREATE DATABASE "{database}"')
+    return f"{base}/{database}"
+
+
+def measure(target: str, kind: str, workers: int, args: argparse.Namespace, workdir: Path) -> dict:
+    database_url = fresh_database(kind, args.postgres, workdir, f"{target}-{workers}")
+    env = dict(PRODUCTION_ENV)
+    port = free_port()
+    if target == "dashboard":
+        env["DATABASE_URL"] = database_url
+        manage("migrate", "--noinput", env=env)
+        server = uvicorn("dashboard.asgi:application", port, workers, env).wait()
+    else:
+        env["BASELINE_DATABASE_URL"] = database_url
+        server = uvicorn("bench.baseline_app:app", port, workers, env).wait()
+    try:
+        if target == "dashboard" and args.live_calls:
+            asyncio.run(preload_live_calls(server.url, args.live_calls))
+        requests_file = workdir / "requests.tsv"
+        write_requests(requests_file, args.calls)
+        return run_wrk(server.url, requests_file, args.connections, args.duration)
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--calls", type=int, default=20_000, help="distinct calls replayed (3 webhooks each)")
+    parser.add_argument("--live-calls", type=int, default=1000, help="live calls preloaded into the dashboard")
+    parser.add_argument("--postgres", default="", help="a PostgreSQL URL: measure PostgreSQL instead of SQLite")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    kind = "postgres" if args.postgres else "sqlite"
+    print(f"ingest benchmark: {kind}, wrk -t1 -c{args.connections} -d{args.duration}s, "
+          f"{args.live_calls} live calls preloaded\n")
+    print(f"{'workers':>7} {'target':>10} {'webhooks/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  ratio")
+    with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
+        for workers in args.workers:
+            floor = measure("baseline", kind, workers, args, Path(tmp))
+            ours = measure("dashboard", kind, workers, args, Path(tmp))
+            for name, result in (("baseline", floor), ("dashboard", ours)):
+                ratio = f"{result['rps'] / floor['rps']:.2f}" if name == "dashboard" else ""
+                print(f"{workers:>7} {name:>10} {result['rps']:>11.0f} {result['p50']:>8.2f} {result['p99']:>8.2f} "
+                      f"{result['non_2xx']:>8}  {ratio}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

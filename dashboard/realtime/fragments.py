@@ -1,0 +1,92 @@
+"""Rendered row fragments for live pages, from the same partials the pages include.
+
+Rendered by the consumers, once per row version per process (and per variant: with or without
+action buttons) however many pages are watching: concurrent requests for one fragment wait for
+the first render instead of repeating it.
+"""
+
+import asyncio
+from collections import OrderedDict
+
+from channels.db import database_sync_to_async
+from django.core.exceptions import ObjectDoesNotExist
+from django.template.loader import render_to_string
+
+from calls.models import Call
+from conferences.models import Participant, ParticipantStatus
+from conferences.selectors import conference_list
+
+_CACHE_SIZE = 4096
+
+
+def render_fragment(kind: str, pk: int, can_act: bool) -> dict | None:
+    """The current row as {dom_id, version, alive, html}; None when the row is gone."""
+    try:
+        if kind == "call":
+            call = Call.objects.get(pk=pk)
+            html = render_to_string("calls/_call_row.html", {"call": call})
+            return {"dom_id": f"call-{pk}", "version": call.version, "alive": call.is_alive, "html": html}
+        if kind == "conference":
+            conference = conference_list().get(pk=pk)
+            html = render_to_string("conferences/_conference_row.html", {"conference": conference})
+            return {
+                "dom_id": f"conference-{pk}",
+                "version": conference.version,
+                "alive": conference.is_live,
+                "html": html,
+            }
+        if kind == "participant":
+            participant = Participant.objects.select_related("conference").get(pk=pk)
+            html = render_to_string(
+                "conferences/_participant_row.html",
+                {"participant": participant, "can_act_on_participants": can_act},
+            )
+            return {
+                "dom_id": f"participant-{pk}",
+                "version": participant.version,
+                "alive": participant.status != ParticipantStatus.LEFT,
+                "html": html,
+            }
+    except ObjectDoesNotExist:
+        return None
+    raise ValueError(f"unknown fragment kind {kind!r}")
+
+
+class FragmentCache:
+    def __init__(self, size: int = _CACHE_SIZE) -> None:
+        self._size = size
+        self._done: OrderedDict[tuple, dict | None] = OrderedDict()
+        self._pending: dict[tuple, asyncio.Future] = {}
+
+    def _store(self, key: tuple, fragment: dict | None) -> None:
+        self._done[key] = fragment
+        self._done.move_to_end(key)
+        while len(self._done) > self._size:
+            self._done.popitem(last=False)
+
+    async def get(self, kind: str, pk: int, version: int, can_act: bool) -> dict | None:
+        key = (kind, pk, version, can_act)
+        if key in self._done:
+            self._done.move_to_end(key)
+            return self._done[key]
+        if key in self._pending:
+            return await asyncio.shield(self._pending[key])
+        future = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        try:
+            fragment = await database_sync_to_async(render_fragment)(kind, pk, can_act)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: waiters re-raise it, nobody logs it as lost
+            raise
+        finally:
+            self._pending.pop(key, None)
+        # The row may have moved on since the note was sent: file it under its real version too.
+        self._store(key, fragment)
+        if fragment is not None:
+            self._store((kind, pk, fragment["version"], can_act), fragment)
+        future.set_result(fragment)
+        return fragment
+
+
+fragments = FragmentCache()

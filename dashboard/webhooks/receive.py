@@ -1,0 +1,77 @@
+"""The webhook core shared by the ASGI fast path and the Django view: verify, parse, store, answer.
+
+Verification and parsing run in the event loop; storage goes to the ingest writer. The answer
+is 200 only once the event is durable, 403 for anything unsigned (nothing applied), 400 for a
+body that is not a webhook, 413 for an oversized body and 503 when storage failed, so that
+Telnyx delivers again. No input produces a 500.
+"""
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+
+from dashboard.ingest import ingest_events, record_rejection
+from dashboard.ingest_writer import IngestWriter
+
+from .parsing import IncomingEvent, MalformedWebhook, parse_call_control, parse_texml_callback
+from .signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify_signature
+
+logger = logging.getLogger("switchboard.webhooks")
+
+PARSERS: dict[str, Callable[[bytes], IncomingEvent]] = {
+    "call_control": parse_call_control,
+    "texml": parse_texml_callback,
+}
+writer = IngestWriter(ingest_events)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _error(status: int, message: str, **headers: str) -> Answer:
+    return Answer(status, {"error": message}, headers)
+
+
+async def _store(event: IncomingEvent) -> bool:
+    if settings.INGEST_WRITER_THREAD:
+        return await writer.submit(event)
+    # In-process test clients share one connection and transaction with the test itself.
+    return (await sync_to_async(ingest_events)([event]))[0]
+
+
+async def reject(endpoint: str, reason: str, status: int, remote_addr: str, size: int) -> Answer:
+    try:
+        await sync_to_async(record_rejection)(
+            endpoint=endpoint, reason=reason, status=status, remote_addr=remote_addr, body_bytes=size
+        )
+    except Exception:
+        logger.exception("could not record a rejected webhook")
+    return _error(status, reason)
+
+
+async def receive_webhook(endpoint: str, body: bytes, headers: Mapping[str, str], remote_addr: str) -> Answer:
+    """`headers` must have lower-case names; the body must already be within the size limit."""
+    signed = {SIGNATURE_HEADER: headers.get(SIGNATURE_HEADER, ""), TIMESTAMP_HEADER: headers.get(TIMESTAMP_HEADER, "")}
+    try:
+        verify_signature(
+            signed, body, public_keys=settings.TELNYX_PUBLIC_KEYS, tolerance_secs=settings.WEBHOOK_TOLERANCE_SECS
+        )
+    except SignatureError as exc:
+        return await reject(endpoint, exc.reason, 403, remote_addr, len(body))
+    try:
+        event = PARSERS[endpoint](body)
+    except MalformedWebhook as exc:
+        return await reject(endpoint, str(exc), 400, remote_addr, len(body))
+    try:
+        is_new = await _store(event)
+    except Exception:
+        logger.exception("webhook %s not stored; asking Telnyx to deliver it again", event.event_id)
+        return _error(503, "temporarily unable to store the event; retry", **{"Retry-After": "1"})
+    return Answer(200, {"status": "ok", "duplicate": not is_new})
