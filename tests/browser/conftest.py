@@ -36,7 +36,8 @@ def _chromium_or_skip() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's loop must be gone before the asyncio tests of other modules run.
+@pytest.fixture(scope="module")
 def browser():
     _chromium_or_skip()
     from playwright.sync_api import sync_playwright
