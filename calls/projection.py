@@ -17,9 +17,9 @@ from dashboard.folding import (
     json_dict,
     json_list,
     plan_folds,
-    save_projection,
     state_of,
     text,
+    write_projection,
 )
 from dashboard.models import Event, EventSource
 
@@ -292,7 +292,9 @@ def project_calls(call_control_ids: Iterable[str], new_events: Iterable[Event] |
         return []
     existing = {
         call.call_control_id: call
-        for call in Call.objects.select_for_update().filter(call_control_id__in=ids).order_by("call_control_id")
+        for call in Call.objects.select_for_update()
+        .filter(call_control_id__in=ids)
+        .order_by("call_control_id")
     }
     fresh: dict[str, list[Event]] | None = None
     if new_events is not None:
@@ -309,12 +311,6 @@ def project_calls(call_control_ids: Iterable[str], new_events: Iterable[Event] |
         cid: fold_call(events, state_of(row, STATE_FIELDS) if row else None)
         for cid, (row, events) in continuing.items()
     }
-    folded.update({cid: fold_call(events) for cid, events in _log_events(refold).items()})
-    changed = []
-    for call_control_id, values in folded.items():
-        row = save_projection(
-            existing.get(call_control_id), values, lambda v, cid=call_control_id: Call(call_control_id=cid, **v)
-        )
-        if row is not None:
-            changed.append(row)
-    return changed
+    if refold:
+        folded.update({cid: fold_call(events) for cid, events in _log_events(refold).items()})
+    return write_projection(Call, folded, existing, lambda cid, values: Call(call_control_id=cid, **values))

@@ -20,9 +20,9 @@ from dashboard.folding import (
     json_dict,
     json_list,
     plan_folds,
-    save_projection,
     state_of,
     text,
+    write_projection,
 )
 from dashboard.models import Event
 
@@ -256,7 +256,15 @@ def fold_participant(events: Iterable[FoldableEvent], start: dict | None = None)
 
 # --- writing ----------------------------------------------------------------------------------
 
-_FOLD_FIELDS = ("event_id", "event_type", "occurred_at", "received_at", "payload", "conference_id", "call_control_id")
+_FOLD_FIELDS = (
+    "event_id",
+    "event_type",
+    "occurred_at",
+    "received_at",
+    "payload",
+    "conference_id",
+    "call_control_id",
+)
 CONFERENCE_FIELDS = tuple(_conference_initial())
 PARTICIPANT_FIELDS = tuple(_participant_initial())
 
@@ -282,14 +290,18 @@ def _conference_log(ids: set[str]) -> dict[str, list[Event]]:
     return by_conference
 
 
-def project_conferences(conference_ids: Iterable[str], new_events: Iterable[Event] | None = None) -> list[Conference]:
+def project_conferences(
+    conference_ids: Iterable[str], new_events: Iterable[Event] | None = None
+) -> list[Conference]:
     """Bring the given conferences up to date (see `calls.projection.project_calls`); every id gets a row."""
     ids = {cid for cid in conference_ids if cid}
     if not ids:
         return []
     existing = {
         c.conference_id: c
-        for c in Conference.objects.select_for_update().filter(conference_id__in=ids).order_by("conference_id")
+        for c in Conference.objects.select_for_update()
+        .filter(conference_id__in=ids)
+        .order_by("conference_id")
     }
     fresh: dict[str, list[Event]] | None = None
     if new_events is not None:
@@ -302,17 +314,13 @@ def project_conferences(conference_ids: Iterable[str], new_events: Iterable[Even
         cid: fold_conference(events, state_of(row, CONFERENCE_FIELDS) if row else None)
         for cid, (row, events) in continuing.items()
     }
-    log = _conference_log(refold)
-    # A conference only heard of through a floor change or participant media still gets a row.
-    folded.update({cid: fold_conference(log.get(cid, [])) for cid in refold})
-    changed = []
-    for conference_id, values in folded.items():
-        row = save_projection(
-            existing.get(conference_id), values, lambda v, cid=conference_id: Conference(conference_id=cid, **v)
-        )
-        if row is not None:
-            changed.append(row)
-    return changed
+    if refold:
+        log = _conference_log(refold)
+        # A conference only heard of through a floor change or participant media still gets a row.
+        folded.update({cid: fold_conference(log.get(cid, [])) for cid in refold})
+    return write_projection(
+        Conference, folded, existing, lambda cid, values: Conference(conference_id=cid, **values)
+    )
 
 
 def _participant_log(keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[Event]]:
@@ -340,7 +348,9 @@ def project_participants(
     existing = {
         (p.conference.conference_id, p.call_control_id): p
         for p in Participant.objects.select_for_update(of=("self",))
-        .filter(conference__conference_id__in=conference_ids, call_control_id__in={call for _, call in wanted})
+        .filter(
+            conference__conference_id__in=conference_ids, call_control_id__in={call for _, call in wanted}
+        )
         .select_related("conference")
         .order_by("pk")
         if (p.conference.conference_id, p.call_control_id) in wanted
@@ -357,17 +367,14 @@ def project_participants(
         key: fold_participant(events, state_of(row, PARTICIPANT_FIELDS) if row else None)
         for key, (row, events) in continuing.items()
     }
-    folded.update({key: fold_participant(events) for key, events in _participant_log(refold).items()})
-    changed = []
-    for key, values in folded.items():
-        row = save_projection(
-            existing.get(key),
-            values,
-            lambda v, key=key: Participant(conference=conferences[key[0]], call_control_id=key[1], **v),
-        )
-        if row is not None:
-            changed.append(row)
-    return changed
+    if refold:
+        folded.update({key: fold_participant(events) for key, events in _participant_log(refold).items()})
+    return write_projection(
+        Participant,
+        folded,
+        existing,
+        lambda key, values: Participant(conference=conferences[key[0]], call_control_id=key[1], **values),
+    )
 
 
 def apply_floor_change(event: FoldableEvent) -> Conference | None:

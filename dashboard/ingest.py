@@ -18,6 +18,7 @@ from conferences.projection import (
     project_participants,
 )
 
+from .folding import insert_rows
 from .models import Event, RejectedWebhook
 from .webhooks.parsing import IncomingEvent
 
@@ -102,7 +103,9 @@ def _store_new(incoming: Sequence[IncomingEvent]) -> tuple[list[Event], set[tupl
         key = _identity(event)
         if key not in known and key not in fresh:
             fresh[key] = _event_row(event)
-    stored = Event.objects.bulk_create(list(fresh.values()))
+    stored = list(fresh.values())
+    # The log is the hot path: a prepared INSERT costs a fraction of bulk_create's per-field work.
+    insert_rows(Event, stored)
     return stored, known
 
 
