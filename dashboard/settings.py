@@ -220,6 +220,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_LOCKOUT_SECS = env_int("LOGIN_LOCKOUT_SECS", 900, minimum=1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "calls:live"
 LOGOUT_REDIRECT_URL = "login"

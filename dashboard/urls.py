@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from .auth_views import GuardedLoginView
 from .views import overview_page
 from .webhooks.views import telnyx_webhook, texml_callback
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="calls:live", permanent=False)),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", GuardedLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("webhooks/telnyx/", telnyx_webhook, name="webhook"),
     path("webhooks/telnyx/texml/", texml_callback, name="texml-webhook"),
