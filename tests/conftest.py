@@ -61,18 +61,45 @@ def viewer_client(client, viewer):
 
 
 @pytest.fixture(scope="session")
-def live_dashboard(django_db_setup, django_db_blocker):
-    """A real uvicorn server on the test database, trusting the test key and the simulator's key."""
+def live_stack(django_db_setup, django_db_blocker):
+    """A real dashboard (uvicorn subprocess on the test database) and the Telnyx simulator, wired
+    together: the simulator's webhooks go to the dashboard, the dashboard's commands to the simulator."""
     from django.conf import settings as django_settings
 
+    from simulator.options import Delivery, Timings
+    from simulator.server import SimulatorServer
     from tests.helpers import TEST_PUBLIC_KEY_B64
     from tests.live import ServerProcess
 
-    server = ServerProcess(public_keys=[TEST_PUBLIC_KEY_B64, django_settings.DEMO_TELNYX_PUBLIC_KEY])
+    server = ServerProcess(
+        public_keys=[TEST_PUBLIC_KEY_B64, django_settings.DEMO_TELNYX_PUBLIC_KEY], extra_env={"LIVE_GRACE_SECS": "1"}
+    )
+    simulator = SimulatorServer(
+        webhook_url=server.url + "/webhooks/telnyx/",
+        timings=Timings.fast(),
+        delivery=Delivery(max_attempts=5, retry_backoff=0.05, timeout=5.0),
+        seed=11,
+    ).start()
+    server.env["TELNYX_API_BASE"] = simulator.base_url
     with django_db_blocker.unblock():
         server.start()
-    yield server
+    yield server, simulator
     server.stop()
+    simulator.stop()
+
+
+@pytest.fixture(scope="session")
+def live_dashboard(live_stack):
+    return live_stack[0]
+
+
+@pytest.fixture
+def simulator(live_stack, settings):
+    """The simulator, emptied for this test; in-process actions of this test are sent to it too."""
+    sim = live_stack[1]
+    sim.reset()
+    settings.TELNYX_API_BASE = sim.base_url
+    return sim
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -55,12 +55,16 @@ def test_an_api_post_without_permission_is_403_with_the_audit_record(viewer_clie
 
 
 def test_an_anonymous_api_post_is_refused(client, live_call):
-    response = client.post(f"/api/calls/{live_call.call_control_id}/actions/hangup/", {}, content_type="application/json")
+    response = client.post(
+        f"/api/calls/{live_call.call_control_id}/actions/hangup/", {}, content_type="application/json"
+    )
     assert response.status_code in (401, 403)
     assert OperatorAction.objects.count() == 0
 
 
-def test_invalid_input_is_refused_beside_the_field_and_nothing_is_sent(supervisor_client, live_call, settings):
+def test_invalid_input_is_refused_beside_the_field_and_nothing_is_sent(
+    supervisor_client, live_call, settings
+):
     settings.TELNYX_API_BASE = "http://127.0.0.1:9/v2"  # nothing listens: a send would fail, not be refused
     response = supervisor_client.post(
         f"/calls/{live_call.call_control_id}/actions/transfer/", {"to": "not-a-number", "timeout_secs": "3"}
