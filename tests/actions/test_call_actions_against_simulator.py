@@ -92,7 +92,9 @@ def live_call(simulator) -> Call:
 
 
 def act(client, call: Call, action: str, data: dict):
-    return client.post(f"/api/calls/{call.call_control_id}/actions/{action}/", data, content_type="application/json")
+    return client.post(
+        f"/api/calls/{call.call_control_id}/actions/{action}/", data, content_type="application/json"
+    )
 
 
 def body_for(action: str, data: dict) -> dict:
@@ -127,7 +129,9 @@ def test_each_call_action_reaches_telnyx_updates_state_and_is_audited(supervisor
     assert request["body"] == expected
     assert OperatorAction.objects.filter(action=action, call_control_id=call.call_control_id).count() == 1
     if action in EXPECTED_STATE:
-        assert eventually(lambda: EXPECTED_STATE[action](Call.objects.get(pk=call.pk))), Call.objects.get(pk=call.pk)
+        assert eventually(lambda: EXPECTED_STATE[action](Call.objects.get(pk=call.pk))), Call.objects.get(
+            pk=call.pk
+        )
 
 
 def test_dial_places_a_call_from_the_configured_application(supervisor_client, simulator, settings):
@@ -141,7 +145,9 @@ def test_dial_places_a_call_from_the_configured_application(supervisor_client, s
     assert request["body"]["connection_id"] == settings.TELNYX_CONNECTION_ID
     assert request["body"]["to"] == "+18005550123"
     assert record["call_control_id"]
-    call = eventually(lambda: Call.objects.filter(call_control_id=record["call_control_id"], state="answered").first())
+    call = eventually(
+        lambda: Call.objects.filter(call_control_id=record["call_control_id"], state="answered").first()
+    )
     assert call is not None and call.direction == "outgoing"
 
 
@@ -164,7 +170,9 @@ def test_a_refusal_from_the_page_shows_the_code_title_and_detail(supervisor_clie
     act(supervisor_client, call, "hangup", {})
     eventually(lambda: Call.objects.get(pk=call.pk).state == "hangup")
     response = supervisor_client.post(
-        f"/calls/{call.call_control_id}/actions/speak/", {**VALID["speak"], "submission_id": "s-1"}, follow=True
+        f"/calls/{call.call_control_id}/actions/speak/",
+        {**VALID["speak"], "submission_id": "s-1"},
+        follow=True,
     )
     page = response.content.decode()
     assert "Speak refused. 90018" in page
@@ -176,7 +184,8 @@ def test_a_double_submission_sends_one_command(supervisor_client, simulator):
     before = len(simulator.received)
     for _ in range(2):
         supervisor_client.post(
-            f"/calls/{call.call_control_id}/actions/send_dtmf/", {"digits": "1", "submission_id": "same-click"}
+            f"/calls/{call.call_control_id}/actions/send_dtmf/",
+            {"digits": "1", "submission_id": "same-click"},
         )
     assert len(simulator.received) == before + 1
     assert OperatorAction.objects.filter(action="send_dtmf").count() == 1
