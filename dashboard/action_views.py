@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 
 from .models import ActionOutcome, OperatorAction
 from .operator_actions import ActionDenied, ActionInvalid
@@ -26,14 +26,25 @@ def handle_action_post(
     back_to: str,
     render_invalid: Callable[[dict], HttpResponse],
 ) -> HttpResponse:
-    """POST → service → redirect (PRG) with a message; invalid input re-renders the page with errors."""
+    """POST → service → redirect (PRG) with a message; invalid input re-renders the page with errors.
+
+    Inline buttons post from the page's script and ask for JSON: they get the message itself and
+    the row updates over the websocket, with no page load in between.
+    """
     data = request.POST.dict()
+    wants_json = "application/json" in request.headers.get("Accept", "")
     try:
         record = run(data=request.POST, submission_id=data.get("submission_id", "")[:64])
     except ActionDenied:
+        if wants_json:
+            return JsonResponse({"outcome": "denied", "message": "You may not do this."}, status=403)
         raise PermissionDenied("You may not do this.") from None
     except ActionInvalid as exc:
+        if wants_json:
+            return JsonResponse({"outcome": "invalid", "message": str(exc), "fields": exc.errors}, status=400)
         return render_invalid(exc.errors)
+    if wants_json:
+        return JsonResponse({"outcome": record.outcome, "message": describe(record)})
     level = messages.SUCCESS if record.outcome == ActionOutcome.OK else messages.ERROR
     messages.add_message(request, level, describe(record))
     return HttpResponseRedirect(back_to)

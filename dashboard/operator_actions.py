@@ -8,12 +8,14 @@ rebuild from the log keeps them.
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django import forms
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -116,6 +118,19 @@ def operator_event(
     )
 
 
+_clients: dict[tuple, TelnyxClient] = {}
+_clients_lock = threading.Lock()
+
+
+def shared_client() -> TelnyxClient:
+    """One client per configuration, kept open: a new httpx client costs tens of milliseconds."""
+    key = (settings.TELNYX_API_KEY, settings.TELNYX_API_BASE, settings.TELNYX_TIMEOUT_SECS)
+    with _clients_lock:
+        if key not in _clients:
+            _clients[key] = TelnyxClient.from_settings()
+        return _clients[key]
+
+
 def perform_action(
     *,
     user,
@@ -164,15 +179,11 @@ def perform_action(
     started = time.perf_counter()
     response: TelnyxResponse | None = None
     error: TelnyxError | None = None
-    owned_client = client is None
-    telnyx = client or TelnyxClient.from_settings()
+    telnyx = client or shared_client()
     try:
         response = send(telnyx, params, command_id)
     except TelnyxError as exc:
         error = exc
-    finally:
-        if owned_client:
-            telnyx.close()
     latency_ms = (time.perf_counter() - started) * 1000
 
     outcome_fields: dict = {"latency_ms": latency_ms, "command_id": command_id}

@@ -174,7 +174,8 @@ def sqlite_database(name: str | Path) -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
         "CONN_MAX_AGE": 600,
-        "TEST": {"NAME": str(VAR_DIR / "test_switchboard.sqlite3")},
+        # One file per test run: parallel runs (and xdist workers) never share a test database.
+        "TEST": {"NAME": str(VAR_DIR / f"test_switchboard_{os.getpid()}.sqlite3")},
     }
 
 

@@ -33,6 +33,48 @@
     const submission = form.querySelector("input[name=submission_id]");
     if (submission && !submission.value) submission.value = newId();
     form.dataset.submitted = "1";
+    if (form.classList.contains("inline")) {
+      event.preventDefault();
+      sendInline(form);
+      return;
+    }
     setTimeout(() => form.querySelectorAll("button").forEach((button) => (button.disabled = true)), 0);
   });
+
+  function notify(text, ok) {
+    let list = document.querySelector(".messages");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "messages";
+      document.querySelector("main").before(list);
+    }
+    const item = document.createElement("li");
+    item.className = ok ? "success" : "error";
+    item.textContent = text; // Telnyx's detail is outside text: never markup
+    list.replaceChildren(item);
+  }
+
+  // Inline buttons (mute, hold, remove...) post in the background: the row itself changes over the
+  // websocket when the state does, so the page never reloads under the supervisor's eyes.
+  async function sendInline(form) {
+    form.querySelectorAll("button").forEach((button) => (button.disabled = true));
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json", "X-CSRFToken": cookie("csrftoken") },
+        credentials: "same-origin",
+      });
+      const answer = await response.json();
+      notify(answer.message, answer.outcome === "ok");
+    } catch (error) {
+      notify("The command could not be sent: " + error, false);
+    } finally {
+      delete form.dataset.submitted;
+      const submission = form.querySelector("input[name=submission_id]");
+      if (submission) submission.value = "";
+      form.querySelectorAll("button").forEach((button) => (button.disabled = false));
+      document.dispatchEvent(new CustomEvent("switchboard:action-done"));
+    }
+  }
 })();

@@ -43,9 +43,12 @@
     return template.content.firstElementChild;
   }
 
+  // A row is in use while the supervisor types in one of its fields or has one of its forms open;
+  // a button that was just clicked keeps focus but is not "in use".
   function isBusy(row) {
     if (!row) return false;
-    if (row.contains(document.activeElement) && document.activeElement !== document.body) return true;
+    const active = document.activeElement;
+    if (active && row.contains(active) && active.matches("input, select, textarea")) return true;
     return Boolean(row.querySelector("details[open], dialog[open]"));
   }
 
@@ -277,6 +280,7 @@
   }
 
   document.addEventListener("focusout", () => setTimeout(flushPending, 0));
+  document.addEventListener("switchboard:action-done", flushPending);
   document.addEventListener("toggle", () => setTimeout(flushPending, 0), true);
   const filters = document.getElementById("call-filters");
   if (filters) {

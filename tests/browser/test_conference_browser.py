@@ -1,0 +1,91 @@
+"""Muting a participant from the page: seen muted there and in another supervisor's browser."""
+
+import time
+
+import pytest
+
+from conferences.models import Conference, Participant
+from dashboard.models import OperatorAction
+from tests.browser.conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def eventually(check, timeout: float = 5.0):
+    deadline = time.monotonic() + timeout
+    while not (result := check()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return result
+
+
+def test_muting_a_participant_shows_in_both_browsers(
+    login, supervisor, admin_user, simulator, live_dashboard
+):
+    handle = simulator.world.start_conference(name="Escalations", participants=2)
+    assert eventually(
+        lambda: Participant.objects.filter(conference__conference_id=handle.id, status="joined").count() == 2
+    )
+    conference = Conference.objects.get(conference_id=handle.id)
+    participant = conference.participants.order_by("pk").first()
+    url = f"{live_dashboard.url}/conferences/{conference.conference_id}/"
+
+    mine = login(supervisor, "pw-" + supervisor.username)
+    theirs = login(admin_user, "pw-" + admin_user.username)
+    for page in (mine, theirs):
+        page.goto(url)
+        page.wait_for_selector("#live-status[data-state=live]")
+    row = f"#participant-{participant.pk}"
+    assert mine.locator(f"{row} .muted").inner_text() == "—"
+
+    # Time it in the page: from the click to the muted badge in this page's row.
+    mine.evaluate(
+        """(row) => { window.muteClicked = performance.now();
+            new MutationObserver((_, observer) => {
+              if (document.querySelector(row + ' .badge.muted')) {
+                window.muteShown = performance.now(); observer.disconnect(); }
+            }).observe(document.getElementById('live-rows'), {childList: true, subtree: true}); }""",
+        row,
+    )
+    mine.click(f"{row} button[value=mute]")
+    mine.wait_for_selector(f"{row} .badge.muted", timeout=5000)
+    theirs.wait_for_selector(f"{row} .badge.muted", timeout=5000)
+    round_trip_ms = mine.evaluate("window.muteShown - window.muteClicked")
+    telnyx_ms = OperatorAction.objects.get(action="mute").latency_ms
+    print(
+        f"first mute, click to muted badge: {round_trip_ms:.0f} ms (Telnyx leg {telnyx_ms:.0f} ms, cold client)"
+    )
+    assert mine.locator(f"{row} button[value=unmute]").count() == 1
+    mine.wait_for_selector(".messages li.success")
+    assert "Mute sent" in mine.locator(".messages").inner_text()
+    mine.click(f"{row} button[value=unmute]")
+    theirs.wait_for_selector(f"{row} button[value=mute]", timeout=5000)
+    mine.wait_for_selector(f"{row} button[value=mute]", timeout=5000)
+    started = time.monotonic()
+    mine.click(f"{row} button[value=mute]")
+    mine.wait_for_selector(f"{row} .badge.muted", timeout=5000)
+    print(f"warm mute, click to muted badge: {(time.monotonic() - started) * 1000:.0f} ms")
+    screenshot(mine, "conference-detail")
+
+    theirs.goto(f"{live_dashboard.url}/conferences/")
+    theirs.wait_for_selector(f"#conference-{conference.pk}")
+    screenshot(theirs, "conferences")
+    theirs.goto(f"{live_dashboard.url}/overview/")
+    theirs.wait_for_selector("#concurrency-chart polyline")
+    screenshot(theirs, "overview")
+
+
+def test_a_viewer_gets_live_rows_without_action_buttons(login, viewer, simulator, live_dashboard):
+    handle = simulator.world.start_conference(name="Read only", participants=1)
+    assert eventually(
+        lambda: Participant.objects.filter(conference__conference_id=handle.id, status="joined").exists()
+    )
+    conference = Conference.objects.get(conference_id=handle.id)
+    page = login(viewer, "pw-" + viewer.username)
+    page.goto(f"{live_dashboard.url}/conferences/{conference.conference_id}/")
+    page.wait_for_selector("#live-status[data-state=live]")
+    call = simulator.world.answered_call()
+    simulator.world.join_conference(handle.id, call.call_control_id)
+    joined = Participant.objects.filter(call_control_id=call.call_control_id)
+    assert eventually(joined.exists)
+    page.wait_for_selector(f"#participant-{joined.get().pk}", timeout=5000)
+    assert page.locator("#live-rows button").count() == 0
