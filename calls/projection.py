@@ -7,6 +7,7 @@ call out of it, so a late or replayed event never resurrects a call.
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 from dashboard.folding import (
     FoldableEvent,
@@ -180,6 +181,25 @@ def _on_recording_saved(state: dict, event: FoldableEvent, payload: dict) -> Non
     )
 
 
+def _on_reconciled_end(state: dict, event: FoldableEvent, payload: dict) -> None:
+    # Telnyx no longer has the call: its hangup webhook was missed. Ended, cause unknown.
+    if state["state"] == CallState.HANGUP:
+        return
+    _move(state, CallState.HANGUP, event)
+    state["is_alive"] = False
+    state["on_hold"] = False
+    state["ended_at"] = happened_at(event)
+    state["hangup_source"] = "reconcile"
+
+
+def _on_reconciled_found(state: dict, event: FoldableEvent, payload: dict) -> None:
+    # Telnyx has a live call we never heard of: its initiated/answered webhooks were missed.
+    if state["start_time"] is None:
+        duration = integer(payload, "call_duration") or 0
+        state["start_time"] = happened_at(event) - timedelta(seconds=max(duration, 0))
+    _move(state, CallState.ANSWERED, event)
+
+
 def _on_client_state_updated(state: dict, event: FoldableEvent, payload: dict) -> None:
     state["client_state"] = text(payload, "client_state", 4000)
 
@@ -231,6 +251,8 @@ HANDLERS: dict[str, Callable[[dict, FoldableEvent, dict], None]] = {
     "conference.participant.joined": _on_participant_joined,
     "conference.participant.left": _on_participant_left,
     "dashboard.call.client_state_updated": _on_client_state_updated,
+    "reconcile.call.ended": _on_reconciled_end,
+    "reconcile.call.found": _on_reconciled_found,
 }
 
 

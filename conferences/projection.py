@@ -38,7 +38,9 @@ def _flag(value: object) -> bool:
 
 
 def is_participant_event(event_type: str) -> bool:
-    return event_type.startswith(("conference.participant.", "dashboard.participant.", "texml.participant-"))
+    return event_type.startswith(
+        ("conference.participant.", "dashboard.participant.", "texml.participant-", "reconcile.participant.")
+    )
 
 
 # --- conferences ------------------------------------------------------------------------------
@@ -88,7 +90,7 @@ def fold_conference(events: Iterable[FoldableEvent], start: dict | None = None) 
             state["kind"] = "texml"
             state["account_sid"] = state["account_sid"] or text(payload, "AccountSid", 200)
             state["name"] = state["name"] or text(payload, "FriendlyName")
-        if kind in {"conference.created", "texml.conference-start", "dashboard.conference.created"}:
+        if kind in {"conference.created", "texml.conference-start", "reconcile.conference.found"}:
             _conference_started(state, event)
             state["name"] = text(payload, "name") or state["name"]
         elif kind in {"conference.participant.joined", "texml.participant-join"}:
@@ -97,8 +99,8 @@ def fold_conference(events: Iterable[FoldableEvent], start: dict | None = None) 
             _conference_ended(state, event, text(payload, "reason", 40))
         elif kind == "texml.conference-end":
             _conference_ended(state, event, text(payload, "ReasonConferenceEnded", 40) or "ended")
-        elif kind == "dashboard.conference.ended":
-            _conference_ended(state, event, "ended_via_api")
+        elif kind == "reconcile.conference.ended":
+            _conference_ended(state, event, "reconciled")
         elif kind == "conference.recording.saved":
             state["details"].setdefault("recordings", []).append(
                 {
@@ -159,6 +161,13 @@ def _joined(state: dict, event: FoldableEvent, payload: dict) -> None:
     if "Coaching" in payload:
         state["coaching"] = _flag(payload.get("Coaching"))
     state["label"] = state["label"] or text(payload, "ParticipantLabel", 200)
+
+
+def _found(state: dict, event: FoldableEvent, payload: dict) -> None:
+    _joined(state, event, payload)
+    for key in ("muted", "on_hold"):
+        if isinstance(payload.get(key), bool):
+            state[key] = payload[key]
 
 
 def _left(state: dict, event: FoldableEvent, payload: dict) -> None:
@@ -226,7 +235,8 @@ PARTICIPANT_HANDLERS: dict[str, Callable[[dict, FoldableEvent, dict], None]] = {
     "texml.participant-join": _joined,
     "conference.participant.left": _left,
     "texml.participant-leave": _left,
-    "dashboard.participant.left": _left,
+    "reconcile.participant.left": _left,
+    "reconcile.participant.found": _found,
     "dashboard.participant.muted": _setter(muted=True),
     "dashboard.participant.unmuted": _setter(muted=False),
     "dashboard.participant.held": _setter(on_hold=True),
@@ -271,7 +281,12 @@ PARTICIPANT_FIELDS = tuple(_participant_initial())
 
 def _folds_into_conference(event_type: str) -> bool:
     return event_type != FLOOR_EVENT and not event_type.startswith(
-        ("conference.participant.playback.", "conference.participant.speak.", "dashboard.participant.")
+        (
+            "conference.participant.playback.",
+            "conference.participant.speak.",
+            "dashboard.participant.",
+            "reconcile.participant.",
+        )
     )
 
 
@@ -283,6 +298,7 @@ def _conference_log(ids: set[str]) -> dict[str, list[Event]]:
         .exclude(event_type__startswith="conference.participant.playback.")
         .exclude(event_type__startswith="conference.participant.speak.")
         .exclude(event_type__startswith="dashboard.participant.")
+        .exclude(event_type__startswith="reconcile.participant.")
         .only(*_FOLD_FIELDS)
     )
     for event in events:
