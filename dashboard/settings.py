@@ -170,7 +170,7 @@ def sqlite_database(name: str | Path) -> dict:
         # on lock upgrade; WAL lets readers run beside the writer.
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECS", 20, minimum=1),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
         "CONN_MAX_AGE": 600,

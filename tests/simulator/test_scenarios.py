@@ -1,0 +1,113 @@
+"""The traffic driver: a living world of realistic calls, and a load generator."""
+
+import random
+import re
+import time
+from collections import Counter
+
+import pytest
+
+from simulator import people
+from simulator.scenarios import PROFILES, TrafficProfile
+from tests.simulator.conftest import make_simulator
+from tests.simulator.receiver import WebhookReceiver
+
+E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+QUICK = TrafficProfile(
+    "test", 150.0, talk_time=(0.05, 0.2), ring_time=(0.01, 0.04), queue_wait=(0.02, 0.08), max_live_calls=400
+)
+CAUSES = {"normal_clearing", "originator_cancel", "user_busy", "timeout", "call_rejected"}
+
+
+EXPECTED = (
+    "call.initiated",
+    "call.answered",
+    "call.bridged",
+    "call.enqueued",
+    "call.dequeued",
+    "conference.created",
+    "conference.participant.joined",
+    "call.hangup",
+)
+
+
+def busiest_conference(receiver: WebhookReceiver) -> int:
+    joined = Counter(
+        event["payload"]["conference_id"]
+        for event in receiver.events()
+        if event["event_type"] == "conference.participant.joined"
+    )
+    return max(joined.values(), default=0)
+
+
+def lively(receiver: WebhookReceiver) -> bool:
+    """Every kind of story has shown up: conferences of several participants, callers giving up…"""
+    if len(receiver.requests) < 200:
+        return False
+    seen = set(receiver.types())
+    causes = {
+        event["payload"]["hangup_cause"]
+        for event in receiver.events()
+        if event["event_type"] == "call.hangup"
+    }
+    return (
+        all(event_type in seen for event_type in EXPECTED)
+        and {"normal_clearing", "originator_cancel"} <= causes
+        and busiest_conference(receiver) >= 2
+    )
+
+
+def test_the_driver_keeps_a_living_world(receiver: WebhookReceiver, webhook_url: str) -> None:
+    with make_simulator(webhook_url, traffic=QUICK, seed=3) as sim:
+        receiver.wait_for(lively, timeout=10)
+        stories = dict(sim.runtime.driver.started) if sim.runtime.driver else {}
+    assert set(stories) >= {"ivr", "agent", "queue", "outbound"}
+    initiated = [event["payload"] for event in receiver.events() if event["event_type"] == "call.initiated"]
+    assert {payload["direction"] for payload in initiated} == {"incoming", "outgoing"}
+    assert all(E164.match(payload["from"]) and E164.match(payload["to"]) for payload in initiated)
+    incoming = [payload for payload in initiated if payload["direction"] == "incoming"]
+    assert all(payload["caller_id_name"] for payload in incoming)
+    assert any(payload["custom_headers"] for payload in incoming)
+    causes = {
+        event["payload"]["hangup_cause"]
+        for event in receiver.events()
+        if event["event_type"] == "call.hangup"
+    }
+    assert causes <= CAUSES
+    assert all(item.verified for item in receiver.requests)
+
+
+def test_load_generation_pushes_hundreds_of_webhooks_a_second(
+    receiver: WebhookReceiver, webhook_url: str
+) -> None:
+    profile = PROFILES["load"].at_rate(150.0)
+    with make_simulator(webhook_url, traffic=profile, seed=4) as sim:
+        receiver.clear()
+        started = time.monotonic()
+        receiver.wait_for(lambda r: len(r.requests) >= 300, timeout=10)
+        rate = len(receiver.requests) / (time.monotonic() - started)
+        assert sim.runtime.driver is not None and sum(sim.runtime.driver.started.values()) > 100
+    # Simulator and receiver share one interpreter here; a receiver in its own process gets more.
+    assert rate >= 100, f"only {rate:.0f} webhooks/s"
+    assert all(item.verified for item in receiver.requests[:300])
+
+
+def test_people_are_realistic() -> None:
+    rng = random.Random(1)
+    callers = [people.caller(rng) for _ in range(200)]
+    assert all(E164.match(caller.number) for caller in callers)
+    assert len({caller.name for caller in callers}) > 50
+    assert any(caller.number.startswith("+44") for caller in callers)
+    assert all(E164.match(number) for number in people.COMPANY_NUMBERS)
+    assert people.sip_headers(rng)[0]["name"] == "User-to-User"
+
+
+def test_profiles() -> None:
+    assert (
+        PROFILES["calm"].calls_per_second
+        < PROFILES["busy"].calls_per_second
+        < PROFILES["load"].calls_per_second
+    )
+    assert PROFILES["calm"].at_rate(3.0).calls_per_second == 3.0
+    with pytest.raises(ValueError):
+        PROFILES["calm"].at_rate(0)
