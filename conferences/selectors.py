@@ -1,8 +1,9 @@
 """Reads for conferences and their participants."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
+from calls.models import Call
 from dashboard.models import Event, OperatorAction
 from dashboard.selectors import TimelineEntry, timeline
 
@@ -31,8 +32,17 @@ def conference_get(*, conference_id: str) -> Conference:
     return get_object_or_404(_with_counts(Conference.objects.all()), conference_id=conference_id)
 
 
+def with_callers(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Participants with their call's number and caller name, for a row a person can recognise."""
+    call = Call.objects.filter(call_control_id=OuterRef("call_control_id"))
+    return participants.select_related("conference").annotate(
+        caller=Subquery(call.values("from_number")[:1]),
+        caller_name=Subquery(call.values("caller_id_name")[:1]),
+    )
+
+
 def conference_participants(*, conference: Conference) -> QuerySet[Participant]:
-    return conference.participants.select_related("conference").order_by("joined_at", "id")
+    return with_callers(conference.participants.all()).order_by("joined_at", "id")
 
 
 def participant_get(*, conference: Conference, participant_id: str) -> Participant:

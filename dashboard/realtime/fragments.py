@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 
 from calls.models import Call
 from conferences.models import Participant, ParticipantStatus
-from conferences.selectors import conference_list
+from conferences.selectors import conference_list, with_callers
 
 _CACHE_SIZE = 4096
 
@@ -36,7 +36,7 @@ def render_fragment(kind: str, pk: int, can_act: bool) -> dict | None:
                 "html": html,
             }
         if kind == "participant":
-            participant = Participant.objects.select_related("conference").get(pk=pk)
+            participant = with_callers(Participant.objects.all()).get(pk=pk)
             html = render_to_string(
                 "conferences/_participant_row.html",
                 {"participant": participant, "can_act_on_participants": can_act},
