@@ -99,6 +99,8 @@ def fold_conference(events: Iterable[FoldableEvent], start: dict | None = None) 
             _conference_ended(state, event, text(payload, "reason", 40))
         elif kind == "texml.conference-end":
             _conference_ended(state, event, text(payload, "ReasonConferenceEnded", 40) or "ended")
+        elif kind == "reconcile.conference.named":
+            state["name"] = state["name"] or text(payload, "name")
         elif kind == "reconcile.conference.ended":
             _conference_ended(state, event, "reconciled")
         elif kind == "conference.recording.saved":

@@ -29,6 +29,7 @@ class ReconcileReport:
     calls_found: list[str] = field(default_factory=list)
     conferences_ended: list[str] = field(default_factory=list)
     conferences_found: list[str] = field(default_factory=list)
+    conferences_named: list[str] = field(default_factory=list)
     participants_left: list[str] = field(default_factory=list)
     participants_found: list[str] = field(default_factory=list)
 
@@ -119,10 +120,8 @@ def _reconcile_conferences(client: TelnyxClient, run: str, report: ReconcileRepo
                 payload={"reason": "not in progress at Telnyx"},
             )
         )
-    known = set(
-        Conference.objects.filter(conference_id__in=set(theirs)).values_list("conference_id", flat=True)
-    )
-    for conference_id in sorted(set(theirs) - known):
+    names = dict(Conference.objects.filter(conference_id__in=set(theirs)).values_list("conference_id", "name"))
+    for conference_id in sorted(set(theirs) - set(names)):
         report.conferences_found.append(conference_id)
         events.append(
             _event(
@@ -132,6 +131,18 @@ def _reconcile_conferences(client: TelnyxClient, run: str, report: ReconcileRepo
                 payload={"name": theirs[conference_id].get("name", "")},
             )
         )
+    # Conference webhooks carry no name; the list does. A supervisor looks for "Incident bridge".
+    for conference_id, name in sorted(names.items()):
+        if not name and theirs[conference_id].get("name"):
+            report.conferences_named.append(conference_id)
+            events.append(
+                _event(
+                    run,
+                    "reconcile.conference.named",
+                    conference_id=conference_id,
+                    payload={"name": theirs[conference_id]["name"]},
+                )
+            )
     for conference_id in sorted(theirs):
         members = {
             item["call_control_id"]: item

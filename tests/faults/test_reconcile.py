@@ -68,3 +68,13 @@ def test_a_second_run_changes_nothing(client, deaf_simulator):
     events = Event.objects.count()
     call_command("reconcile")
     assert Event.objects.count() == events
+
+
+def test_reconciliation_names_a_conference_its_webhooks_left_nameless(client, deaf_simulator, settings):
+    handle = deaf_simulator.world.start_conference(name="Incident bridge", participants=1)
+    document = fixture("conference.created")
+    document["data"]["payload"]["conference_id"] = handle.id
+    post_webhook(client, document)
+    assert Conference.objects.get(conference_id=handle.id).name == ""
+    call_command("reconcile")
+    assert Conference.objects.get(conference_id=handle.id).name == "Incident bridge"

@@ -64,7 +64,14 @@ class Command(BaseCommand):
                 "  Stop with Ctrl-C.\n"
             )
         )
-        processes = [dashboard, simulator]
+        # Reconcile now and then, as a production deployment should: it also names conferences.
+        reconciler = subprocess.Popen(
+            [sys.executable, "manage.py", "reconcile", "--every", "15"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        processes = [dashboard, simulator, reconciler]
         try:
             while all(p.poll() is None for p in processes):
                 time.sleep(0.5)
