@@ -1,5 +1,6 @@
 """Read API for the event log, and the API root."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
@@ -39,6 +40,7 @@ class EventList(generics.ListAPIView):
         return Event.objects.order_by("-received_at", "-id")
 
 
+@extend_schema(exclude=True)
 @api_view(["GET"])
 def api_root(request: Request, format: str | None = None) -> Response:  # noqa: A002
     return Response(
