@@ -1,11 +1,13 @@
 from django.urls import path
 
+import dashboard.converters  # noqa: F401  (registers the tid converter)
+
 from . import views
 
 app_name = "calls"
 urlpatterns = [
     path("", views.live_calls, name="live"),
     path("dial/", views.call_dial, name="dial"),
-    path("<str:call_control_id>/", views.call_detail, name="detail"),
-    path("<str:call_control_id>/actions/<str:action>/", views.call_action, name="action"),
+    path("<tid:call_control_id>/", views.call_detail, name="detail"),
+    path("<tid:call_control_id>/actions/<str:action>/", views.call_action, name="action"),
 ]

@@ -1,14 +1,16 @@
 from django.urls import path
 
+import dashboard.converters  # noqa: F401  (registers the tid converter)
+
 from . import views
 
 app_name = "conferences"
 urlpatterns = [
     path("", views.live_conferences, name="live"),
-    path("<str:conference_id>/", views.conference_detail, name="detail"),
-    path("<str:conference_id>/actions/<str:action>/", views.conference_action, name="action"),
+    path("<tid:conference_id>/", views.conference_detail, name="detail"),
+    path("<tid:conference_id>/actions/<str:action>/", views.conference_action, name="action"),
     path(
-        "<str:conference_id>/participants/<str:participant_id>/actions/<str:action>/",
+        "<tid:conference_id>/participants/<tid:participant_id>/actions/<str:action>/",
         views.participant_action,
         name="participant-action",
     ),

@@ -1,38 +1,42 @@
-from django.urls import path
+from django.urls import include, path
 
 from calls import api as calls_api
 from conferences import api as conferences_api
 
-from . import api
+from . import (
+    api,
+    converters,  # noqa: F401  (registers the tid converter)
+)
 
 urlpatterns = [
     path("", api.api_root, name="api-root"),
     path("calls/", calls_api.CallList.as_view(), name="api-calls"),
     path("calls/dial/", calls_api.CallDial.as_view(), name="api-call-dial"),
-    path("calls/<str:call_control_id>/", calls_api.CallDetail.as_view(), name="api-call"),
+    path("calls/<tid:call_control_id>/", calls_api.CallDetail.as_view(), name="api-call"),
     path(
-        "calls/<str:call_control_id>/actions/<str:action>/",
+        "calls/<tid:call_control_id>/actions/<str:action>/",
         calls_api.CallAction.as_view(),
         name="api-call-action",
     ),
     path("conferences/", conferences_api.ConferenceList.as_view(), name="api-conferences"),
     path(
-        "conferences/<str:conference_id>/", conferences_api.ConferenceDetail.as_view(), name="api-conference"
+        "conferences/<tid:conference_id>/", conferences_api.ConferenceDetail.as_view(), name="api-conference"
     ),
     path(
-        "conferences/<str:conference_id>/participants/",
+        "conferences/<tid:conference_id>/participants/",
         conferences_api.ParticipantList.as_view(),
         name="api-participants",
     ),
     path(
-        "conferences/<str:conference_id>/actions/<str:action>/",
+        "conferences/<tid:conference_id>/actions/<str:action>/",
         conferences_api.ConferenceAction.as_view(),
         name="api-conference-action",
     ),
     path(
-        "conferences/<str:conference_id>/participants/<str:participant_id>/actions/<str:action>/",
+        "conferences/<tid:conference_id>/participants/<tid:participant_id>/actions/<str:action>/",
         conferences_api.ParticipantAction.as_view(),
         name="api-participant-action",
     ),
     path("events/", api.EventList.as_view(), name="api-events"),
+    path("history/", include("dashboard.history.api_urls")),
 ]

@@ -4,5 +4,5 @@ from .consumers import LiveConsumer
 
 websocket_urlpatterns = [
     re_path(r"^ws/live/(?P<target>calls|conferences)/$", LiveConsumer.as_asgi()),
-    re_path(r"^ws/live/(?P<target>calls|conferences)/(?P<key>[^/]+)/$", LiveConsumer.as_asgi()),
+    re_path(r"^ws/live/(?P<target>calls|conferences)/(?P<key>.+)/$", LiveConsumer.as_asgi()),
 ]

@@ -1,0 +1,19 @@
+"""A URL converter for Telnyx ids, which are outside text: any character may turn up in them."""
+
+from urllib.parse import quote, unquote
+
+from django.urls import register_converter
+
+
+class TelnyxIdConverter:
+    # One path segment; a "/" (or "%") inside an id travels percent-encoded and comes back intact.
+    regex = "[^/]+"
+
+    def to_python(self, value: str) -> str:
+        return unquote(value)
+
+    def to_url(self, value: str) -> str:
+        return quote(str(value), safe=":@-._~+=")
+
+
+register_converter(TelnyxIdConverter, "tid")
