@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from .auth_views import GuardedLoginView
+from .history.api_docs import api_docs, schema_view
 from .views import overview_page
 from .webhooks.views import telnyx_webhook, texml_callback
 
@@ -16,6 +17,9 @@ urlpatterns = [
     path("overview/", overview_page, name="overview"),
     path("calls/", include("calls.urls")),
     path("conferences/", include("conferences.urls")),
+    path("history/", include("dashboard.history.urls")),
+    path("api/schema/", schema_view, name="api-schema"),
+    path("api/docs/", api_docs, name="api-docs"),
     path("api/", include("dashboard.api_urls")),
     path("admin/", admin.site.urls),
 ]

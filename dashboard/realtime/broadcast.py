@@ -18,6 +18,9 @@ from . import groups
 
 logger = logging.getLogger("switchboard.realtime")
 
+# How long one batch of hints may take to send, however many groups it goes to.
+SEND_TIMEOUT_SECS = 3.0
+
 _main_loop: asyncio.AbstractEventLoop | None = None
 _loop_lock = threading.Lock()
 
@@ -57,12 +60,26 @@ async def _send_all(messages: list[tuple[str, dict]]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    for group, message in messages:
-        try:
-            await layer.group_send(group, message)
-        except Exception:
-            # Redis down or a full channel: pages re-sync on reconnect, so a lost hint is tolerable.
-            logger.warning("broadcast to %s failed", group, exc_info=True)
+    sent = 0
+    try:
+        # A Redis that accepts connections but never answers (frozen, cut off) holds each send for
+        # the client's read timeout: without one deadline per batch, a thread that waits for its
+        # broadcast (a management command) would wait that long for every hint.
+        async with asyncio.timeout(SEND_TIMEOUT_SECS):
+            for group, message in messages:
+                try:
+                    await layer.group_send(group, message)
+                except Exception:
+                    # Redis down or a full channel: pages re-sync on reconnect, so a lost hint is tolerable.
+                    logger.warning("broadcast to %s failed", group, exc_info=True)
+                sent += 1
+    except TimeoutError:
+        logger.warning(
+            "broadcast timed out after %ss; %d of %d hints dropped",
+            SEND_TIMEOUT_SECS,
+            len(messages) - sent,
+            len(messages),
+        )
 
 
 def send(messages: list[tuple[str, dict]]) -> None:

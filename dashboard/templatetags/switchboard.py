@@ -47,3 +47,10 @@ def participant_form(action: str, participant: object) -> object:
     from conferences.forms import PARTICIPANT_ACTION_FORMS
 
     return PARTICIPANT_ACTION_FORMS[action](auto_id=f"id_p{participant.pk}_{action}_%s")
+
+
+@register.filter
+def web_link(url: object) -> str:
+    """Only http(s) URLs become links: a recording URL is outside text (javascript: is not a link)."""
+    text = str(url or "")
+    return text if text.lower().startswith(("https://", "http://")) else ""

@@ -1,0 +1,2 @@
+"""History and audit: searches over the event log, the audit trail and the projections; exports,
+retention and delivery health."""

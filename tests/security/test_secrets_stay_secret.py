@@ -1,0 +1,148 @@
+"""The Telnyx API key, and passwords an operator types into a command, are never stored, logged or
+shown: not in an audit record, not in the event log, not in a log line, not on any page or API
+answer, even when whatever answers on Telnyx's behalf echoes them back."""
+
+import json
+import logging
+
+import pytest
+from django.core import serializers
+from django.test import Client
+
+from calls.models import Call
+from dashboard.models import Event, OperatorAction
+from tests.faults.telnyx_fake import MisbehavingTelnyx, Reply
+from tests.helpers import fixture, post_webhook
+
+pytestmark = pytest.mark.django_db
+
+API_KEY = "KEY01CANARY-telnyx-api-key-never-shown"
+SIP_PASSWORD = "canary-sip-password-never-shown"
+
+
+def echoing(status: int, where: str) -> Reply:
+    """A gateway in front of Telnyx that quotes our request headers back in its error."""
+    return Reply(
+        status, {"errors": [{"code": "10009", "title": "Rejected", "detail": f"{where}: Bearer {API_KEY}"}]}
+    )
+
+
+def everything_stored() -> str:
+    rows = [*OperatorAction.objects.all(), *Event.objects.all(), *Call.objects.all()]
+    return serializers.serialize("json", rows)
+
+
+def everything_shown(supervisor_client: Client, admin_client: Client) -> str:
+    call = Call.objects.get()
+    pages = [
+        "/calls/",
+        f"/calls/{call.call_control_id}/",
+        "/overview/",
+        "/history/actions/",
+        "/history/events/",
+        "/history/actions/export.json",
+        "/history/actions/export.csv",
+        f"/api/calls/{call.call_control_id}/",
+        "/api/events/",
+        "/api/history/actions/",
+    ]
+    pages += [f"/history/actions/{pk}/" for pk in OperatorAction.objects.values_list("pk", flat=True)]
+    pages += [f"/history/events/{pk}/" for pk in Event.objects.values_list("pk", flat=True)]
+    shown = []
+    for url in pages:
+        response = supervisor_client.get(url)
+        assert response.status_code == 200, url
+        shown.append(b"".join(response.streaming_content) if response.streaming else response.content)
+    admin_pages = ["/admin/dashboard/operatoraction/"]
+    admin_pages += [
+        f"/admin/dashboard/operatoraction/{pk}/change/"
+        for pk in OperatorAction.objects.values_list("pk", flat=True)
+    ]
+    for url in admin_pages:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        shown.append(response.content)
+    return b"\n".join(shown).decode()
+
+
+def test_the_api_key_and_typed_passwords_never_leave_the_process(
+    client, supervisor, admin_user, settings, caplog
+):
+    settings.TELNYX_API_KEY = API_KEY
+    caplog.set_level(logging.DEBUG)  # every logger, httpx and httpcore included
+    for name in ("call.initiated", "call.answered"):
+        assert post_webhook(client, fixture(name)).status_code == 200
+    call_id = Call.objects.get().call_control_id
+    supervisor_client = Client()
+    supervisor_client.force_login(supervisor)
+    admin_client = Client()
+    admin_client.force_login(admin_user)
+    answers = []
+
+    with MisbehavingTelnyx(
+        [echoing(401, "refused"), echoing(503, "failing"), echoing(503, "failing")]
+    ) as telnyx:
+        settings.TELNYX_API_BASE = telnyx.base_url
+        # Refused (401 is not retried), then failing once before it goes through.
+        for _ in range(2):
+            answers.append(
+                supervisor_client.post(
+                    f"/api/calls/{call_id}/actions/hangup/", {}, content_type="application/json"
+                )
+            )
+        answers.append(
+            supervisor_client.post(
+                f"/calls/{call_id}/actions/transfer/",
+                {"to": "+14155550100", "sip_auth_username": "agent", "sip_auth_password": SIP_PASSWORD},
+                follow=True,
+            )
+        )
+        answers.append(
+            supervisor_client.post(
+                "/api/calls/dial/",
+                {
+                    "to": "+14155550101",
+                    "from_": "+14155550102",
+                    "sip_auth_username": "agent",
+                    "sip_auth_password": SIP_PASSWORD,
+                },
+                content_type="application/json",
+            )
+        )
+
+    # The canaries were really in play: the key went to Telnyx, and so did the typed password.
+    assert {request["headers"]["Authorization"] for request in telnyx.requests} == {f"Bearer {API_KEY}"}
+    assert any(SIP_PASSWORD in json.dumps(request["body"]) for request in telnyx.requests)
+    assert [record.outcome for record in OperatorAction.objects.order_by("pk")] == [
+        "refused",
+        "ok",
+        "ok",
+        "ok",
+    ]
+
+    leaks = {
+        "stored": everything_stored(),
+        "logged": caplog.text,
+        "answered": "\n".join(answer.content.decode() for answer in answers),
+        "shown": everything_shown(supervisor_client, admin_client),
+    }
+    for where, text in leaks.items():
+        assert API_KEY not in text, f"the API key was {where}"
+        assert SIP_PASSWORD not in text, f"a typed SIP password was {where}"
+
+
+def test_a_successful_answer_that_quotes_the_api_key_is_not_stored(client, supervisor_client, settings):
+    settings.TELNYX_API_KEY = API_KEY
+    for name in ("call.initiated", "call.answered"):
+        assert post_webhook(client, fixture(name)).status_code == 200
+    quoting = Reply(200, {"data": {"result": "ok", "echo": f"Bearer {API_KEY}"}})
+    with MisbehavingTelnyx([quoting]) as telnyx:
+        settings.TELNYX_API_BASE = telnyx.base_url
+        answer = supervisor_client.post(
+            f"/api/calls/{Call.objects.get().call_control_id}/actions/hangup/",
+            {},
+            content_type="application/json",
+        )
+    assert answer.status_code == 200
+    assert API_KEY not in answer.content.decode(), "the API key was answered"
+    assert API_KEY not in everything_stored(), "the API key was stored"
