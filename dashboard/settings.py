@@ -108,6 +108,10 @@ WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 256 * 1024, minimum=1
 ALERT_RINGING_SECS = env_int("ALERT_RINGING_SECS", 30, minimum=1)
 ALERT_HOLD_SECS = env_int("ALERT_HOLD_SECS", 60, minimum=1)
 ALERT_QUEUED_SECS = env_int("ALERT_QUEUED_SECS", 120, minimum=1)
+# History: events, actions and rejected deliveries older than this are pruned (prune_history).
+HISTORY_RETENTION_DAYS = env_int("HISTORY_RETENTION_DAYS", 90, minimum=1)
+# Seconds without any webhook, while calls are live, before every page shows a warning banner.
+WEBHOOK_SILENCE_WARNING_SECS = env_int("WEBHOOK_SILENCE_WARNING_SECS", 300, minimum=10)
 # Seconds an ended call or a departed participant stays on a live page before it is removed.
 LIVE_GRACE_SECS = env_int("LIVE_GRACE_SECS", 5, minimum=0)
 
@@ -156,6 +160,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dashboard.context_processors.switchboard",
+                "dashboard.history.context.delivery_warning",
             ],
         },
     },
