@@ -138,10 +138,7 @@ def webhooks_with_one_wrong_field(draw: st.DrawFn) -> dict:
     target = document
     for key in path[:-1]:
         target = target[key]
-    value = draw(json_values)
-    if path[-1] in LINKED_IDS and isinstance(value, str):
-        value = value.replace("/", "")  # the known failure of test_an_id_with_a_slash_..., below
-    target[path[-1]] = value
+    target[path[-1]] = draw(json_values)
     return document
 
 
@@ -154,11 +151,11 @@ def test_a_wrong_type_in_any_field_is_stored_or_refused_never_a_500(client, docu
     response = post(client, ENDPOINTS["call_control"], body, sign(body))
 
     assert response.status_code in (200, 400)
-    if response.status_code == 200:
-        data = document["data"]
-        assert Event.objects.filter(event_id=data["id"], event_type=data["event_type"]).count() == 1
-    else:
+    if response.status_code == 400:
         assert Event.objects.count() == stored
+        return
+    data = document["data"]
+    assert Event.objects.filter(event_id=data["id"], event_type=data["event_type"]).count() == 1
     # What was stored renders: the live lists show every live row built from these payloads.
     for page in ("/calls/", "/conferences/"):
         assert client.get(page).status_code != 500
@@ -200,7 +197,8 @@ def test_valid_webhooks_carrying_any_text_are_stored_verbatim(client, name, numb
     assert event.payload == payload
 
 
-@pytest.mark.parametrize(("skew", "accepted"), [(-301, False), (301, False), (-299, True), (299, True)])
+# Clear of the ±300 s edge: a timestamp is whole seconds, and the request takes a moment.
+@pytest.mark.parametrize(("skew", "accepted"), [(-330, False), (330, False), (-270, True), (270, True)])
 def test_a_replay_outside_the_window_is_refused_and_inside_it_is_deduplicated(client, skew, accepted):
     document = json.loads((FIXTURES / "webhooks" / "call.initiated.json").read_text())
     body = json.dumps(document).encode()

@@ -1,0 +1,234 @@
+"""Fan-out benchmark: webhook-to-websocket latency with many live pages connected.
+
+Starts the dashboard (uvicorn, production profile, a fresh database), logs in as the demo
+supervisor through the login form, opens --clients websockets on /ws/live/calls/ with that
+session cookie and an Origin header, then posts --events signed call.initiated webhooks for
+distinct calls, paced at --rate per second. For every (client, event) pair it measures the time
+from sending the POST to that client receiving the row fragment of that call (matched by the
+call_control_id in the fragment's data-key), and reports p50 / p95 / p99 / max over all pairs,
+the pairs that never arrived (missed), the webhook response times, and the CPU this client
+process used (it shares the machine with the server).
+
+Layers: the in-memory channel layer (one worker; it cannot cross processes), and the Redis layer
+with --redis-workers workers (1 and 2) when Redis answers at --redis.
+
+    .venv/bin/python bench/fanout.py                                   # in-memory, + Redis if it answers
+    .venv/bin/python bench/fanout.py --redis redis://127.0.0.1:6379/0  # the same, Redis required
+    .venv/bin/python bench/fanout.py --redis none                      # in-memory only
+    .venv/bin/python bench/fanout.py --database-url postgres://switchboard:switchboard@127.0.0.1/switchboard_bench
+
+Target: p99 under 250 ms with 100 clients.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    PRODUCTION_ENV,
+    ROOT,
+    free_port,
+    manage,
+    new_call_bodies,
+    percentile,
+    post_paced,
+    process_tree_cpu,
+    redis_answers,
+    session_cookie,
+    uvicorn_logged,
+)
+from bench.ingest import fresh_database  # noqa: E402
+
+TARGET_P99_MS = 250
+DATA_KEY = re.compile(r'data-key="call:([^"]+)"')
+
+
+class Clients:
+    """Websocket clients that only timestamp what they receive; parsing waits until the end."""
+
+    def __init__(self) -> None:
+        self.sockets = []
+        self.received: list[list[tuple[float, str]]] = []
+        self.readers: list[asyncio.Task] = []
+        self.closed: list[int | None] = []  # close codes of sockets the server closed
+        self.closing = False
+
+    async def open(self, url: str, cookie: str, count: int, origin: str) -> None:
+        async def one(slot: int) -> None:
+            ws = await connect(url, origin=origin, additional_headers={"Cookie": f"sessionid={cookie}"},
+                               max_size=2**22, open_timeout=30)
+            hello = json.loads(await asyncio.wait_for(ws.recv(), 30))
+            if hello.get("type") != "hello":
+                raise RuntimeError(f"unexpected first message {hello!r}")
+            self.sockets[slot] = ws
+
+        self.sockets = [None] * count
+        self.received = [[] for _ in range(count)]
+        for start in range(0, count, 20):  # 20 at a time: a page load, not a thundering herd
+            await asyncio.gather(*(one(slot) for slot in range(start, min(count, start + 20))))
+        self.readers = [asyncio.create_task(self._read(slot)) for slot in range(count)]
+
+    async def _read(self, slot: int) -> None:
+        sink = self.received[slot]
+        clock = time.perf_counter
+        ws = self.sockets[slot]
+        with contextlib.suppress(ConnectionClosed):
+            async for raw in ws:
+                sink.append((clock(), raw))
+        if not self.closing:
+            self.closed.append(ws.close_code)
+
+    def clear(self) -> None:
+        for sink in self.received:
+            sink.clear()
+
+    def arrivals(self, wanted: set[str]) -> list[dict[str, float]]:
+        """Per client: call_control_id -> first arrival time of that call's row fragment."""
+        result = []
+        for sink in self.received:
+            first: dict[str, float] = {}
+            for at, raw in sink:
+                match = DATA_KEY.search(json.loads(raw).get("html") or "")
+                if match and match.group(1) in wanted and match.group(1) not in first:
+                    first[match.group(1)] = at
+            result.append(first)
+        return result
+
+    def count(self) -> int:
+        return sum(len(sink) for sink in self.received)
+
+    async def close(self) -> None:
+        self.closing = True
+        for task in self.readers:
+            task.cancel()
+        await asyncio.gather(*(ws.close() for ws in self.sockets if ws is not None), return_exceptions=True)
+
+
+async def run_round(url: str, cookie: str, args: argparse.Namespace, server_pid: int) -> dict:
+    clients = Clients()
+    ws_url = url.replace("http://", "ws://") + "/ws/live/calls/"
+    await clients.open(ws_url, cookie, args.clients, origin=url)
+    try:
+        # Warm-up: templates, fragment path, connections; not measured.
+        await post_paced(url, new_call_bodies(9_000_000, 10), 20)
+        await asyncio.sleep(1.0)
+        # Idle, as pages are between calls: a socket the server drops now misses what follows.
+        await asyncio.sleep(args.idle)
+        clients.clear()
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        server_cpu_before = process_tree_cpu(server_pid)
+        bodies = new_call_bodies(8_000_000, args.events)
+        sent, answers = await post_paced(url, bodies, args.rate)
+        expected = args.clients * args.events
+        deadline = time.perf_counter() + args.wait
+        while clients.count() < expected and time.perf_counter() < deadline:
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        server_cpu = process_tree_cpu(server_pid) - server_cpu_before
+        arrivals = clients.arrivals(set(sent))
+    finally:
+        await clients.close()
+    latencies = [(first[call_id] - sent[call_id]) * 1000 for first in arrivals for call_id in first]
+    return {
+        "pairs": expected,
+        "latencies": latencies,
+        "missed": expected - len(latencies),
+        "post_p50": percentile(answers, 0.5),
+        "post_p99": percentile(answers, 0.99),
+        "closed": len(clients.closed),
+        "close_codes": sorted(set(clients.closed), key=str),
+        "server_cpu": server_cpu,
+        "client_cpu": (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime),
+    }
+
+
+def measure(layer: str, workers: int, args: argparse.Namespace, workdir: Path, attempt: int) -> dict:
+    kind = "postgres" if args.database_url.startswith("postgres") else "sqlite"
+    env = dict(PRODUCTION_ENV)
+    env["DATABASE_URL"] = fresh_database(kind, args.database_url, workdir, f"fanout_{layer}_{workers}_{attempt}")
+    if layer == "redis":
+        env["REDIS_URL"] = args.redis
+    manage("migrate", "--noinput", env=env)
+    manage("demo_users", env=env)
+    port = free_port()
+    server = uvicorn_logged(args.app, port, workers, env,
+                            workdir / f"server-{layer}-{workers}-{attempt}.log")
+    try:
+        server.wait()
+        cookie = session_cookie(server.url)
+        result = asyncio.run(run_round(server.url, cookie, args, server.process.pid))
+    finally:
+        server.stop()
+    result["server_errors"] = server.errors()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=100, help="websocket clients on /ws/live/calls/")
+    parser.add_argument("--events", type=int, default=300, help="call.initiated webhooks (distinct new calls)")
+    parser.add_argument("--rate", type=float, default=20, help="webhooks per second")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0",
+                        help="Redis URL for the Redis layer; 'none' to skip it (default: used if it answers)")
+    parser.add_argument("--redis-workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--database-url", default="", help="postgres://... (a fresh <name>_fanout_* database "
+                        "is created beside it); default: a fresh SQLite file per run")
+    parser.add_argument("--wait", type=float, default=5, help="seconds to wait for stragglers after the last POST")
+    parser.add_argument("--idle", type=float, default=12,
+                        help="seconds the clients sit connected and idle before the webhooks start")
+    parser.add_argument("--app", default="dashboard.asgi:application",
+                        help="the ASGI app to serve (to compare a variant, importable via PYTHONPATH)")
+    parser.add_argument("--repeat", type=int, default=1, help="measure each configuration this many times")
+    args = parser.parse_args()
+    explicit_redis = any(arg.startswith("--redis") and arg != "--redis-workers" for arg in sys.argv[1:])
+
+    configs = [("in-memory", 1)]
+    if args.redis.lower() != "none":
+        if redis_answers(args.redis):
+            configs += [("redis", workers) for workers in args.redis_workers]
+        elif explicit_redis:
+            sys.exit(f"Redis does not answer at {args.redis}")
+        else:
+            print(f"(Redis does not answer at {args.redis}: in-memory layer only)")
+    database = "postgres" if args.database_url.startswith("postgres") else "sqlite"
+    print(f"fanout benchmark: {args.clients} websocket clients, {args.events} call.initiated webhooks "
+          f"at {args.rate:g}/s, {database}, production profile\n")
+    print(f"{'layer':<10} {'workers':>7} {'pairs':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} "
+          f"{'missed':>6} {'closed':>6} {'POST p50':>8} {'POST p99':>8} {'server CPU s':>12} {'µs/msg':>6} "
+          f"{'client CPU s':>12}")
+    with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
+        for layer, workers in configs:
+            for attempt in range(args.repeat):
+                result = measure(layer, workers, args, Path(tmp), attempt)
+                values = result["latencies"] or [float("nan")]
+                print(f"{layer:<10} {workers:>7} {result['pairs']:>6} {percentile(values, 0.5):>7.1f} "
+                      f"{percentile(values, 0.95):>7.1f} {percentile(values, 0.99):>7.1f} {max(values):>7.1f} "
+                      f"{result['missed']:>6} {result['closed']:>6} {result['post_p50']:>8.1f} {result['post_p99']:>8.1f} "
+                      f"{result['server_cpu']:>12.1f} {result['server_cpu'] / result['pairs'] * 1e6:>6.0f} "
+                      f"{result['client_cpu']:>12.1f}"
+                      + (f"  close codes {result['close_codes']}" if result["closed"] else ""), flush=True)
+                errors = result["server_errors"]
+                if errors:
+                    kinds = sorted(set(errors))
+                    print(f"{'':<10} server logged {len(errors)} traceback(s): " + "; ".join(kinds[:3]), flush=True)
+    print(f"\ntarget: p99 < {TARGET_P99_MS} ms with 100 clients; latency = POST sent -> fragment received, "
+          "per (client, event); missed = pairs never received; closed = sockets the server closed "
+          f"(after {args.idle:g} s idle and during the run); server CPU = the uvicorn process tree's CPU "
+          "while the webhooks were posted and delivered, and per (client, event) pair")
+
+
+if __name__ == "__main__":
+    main()
