@@ -13,6 +13,18 @@ def live_calls() -> QuerySet[Call]:
     return Call.objects.filter(is_alive=True).order_by("start_time", "id")
 
 
+def live_call_stamps() -> QuerySet:
+    """(pk, version, call_control_id, event_count) of every live call, in the live list's order.
+
+    Enough to tell whether a row rendered earlier is still current, without loading the calls.
+    """
+    return live_calls().values_list("pk", "version", "call_control_id", "event_count")
+
+
+def calls_by_pk(pks: list[int]) -> dict[int, Call]:
+    return {call.pk: call for call in Call.objects.filter(pk__in=pks)}
+
+
 def call_list(*, live_only: bool = False) -> QuerySet[Call]:
     return live_calls() if live_only else Call.objects.order_by("-start_time", "-id")
 

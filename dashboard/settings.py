@@ -216,7 +216,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
+            # redis-py 8 times sockets out after 5 s, exactly channels-redis's blocking pop: consumers
+            # then die and pages drop (django/channels_redis#422). A longer socket timeout avoids it.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}], "capacity": 1000, "expiry": 30},
         }
     }
 else:

@@ -96,11 +96,13 @@
       }
       const row = fragment(message.html);
       existing.replaceWith(row);
+      tick(row); // every cell of the table re-laid out per message would cost more than the update
       if (!message.alive) scheduleRemoval(row);
     } else if (message.alive && acceptsNewRows(message.kind)) {
       const row = fragment(message.html);
       const tbody = rowsBody();
       if (tbody) tbody.appendChild(row);
+      tick(row);
     }
     if (isOwnObject(message)) resync();
     refreshView();
@@ -138,6 +140,7 @@
           }
         }
         refreshView();
+        tick();
         document.dispatchEvent(new CustomEvent("switchboard:synced"));
       } catch (error) {
         console.warn("snapshot failed", error);
@@ -188,15 +191,18 @@
     return Number.isNaN(t) ? null : (now - t) / 1000;
   }
 
-  function tick() {
+  function tick(scope) {
+    const root = scope || document;
     const now = Date.now();
-    for (const cell of document.querySelectorAll("[data-tick-from]")) {
+    for (const cell of root.querySelectorAll("[data-tick-from]")) {
       const from = Date.parse(cell.dataset.tickFrom);
       if (Number.isNaN(from)) continue;
       const until = cell.dataset.tickUntil ? Date.parse(cell.dataset.tickUntil) : now;
       cell.textContent = formatDuration(((Number.isNaN(until) ? now : until) - from) / 1000);
     }
-    for (const row of document.querySelectorAll("tr[data-state], tr.participant-row")) {
+    const rows = scope ? [scope] : root.querySelectorAll("tr[data-state], tr.participant-row");
+    for (const row of rows) {
+      if (!row.matches("tr[data-state], tr.participant-row")) continue;
       const inState = secondsSince(row.dataset.stateSince, now);
       const onHold = secondsSince(row.dataset.holdSince, now);
       const state = row.dataset.state;
@@ -243,7 +249,6 @@
     if (counter) counter.textContent = String(visible);
     const empty = document.getElementById("empty-note");
     if (empty) empty.hidden = visible > 0;
-    tick();
   }
 
   // --- connection ----------------------------------------------------------------------------------
@@ -290,8 +295,9 @@
   window.addEventListener("online", () => {
     if (!socket) connect();
   });
-  setInterval(tick, 1000);
+  setInterval(() => tick(), 1000);
   refreshView();
+  tick();
   for (const row of document.querySelectorAll("#live-rows > [data-alive='0']")) scheduleRemoval(row);
   connect();
 })();
