@@ -197,6 +197,8 @@ def database_from_env() -> dict:
         return sqlite_database(config["NAME"])
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL")
+    # One test database per run: parallel runs never drop each other's.
+    config["TEST"] = {"NAME": f"test_{config['NAME']}_{os.getpid()}"}
     if env_bool("DATABASE_POOL", True):
         # Django's psycopg pool: no TCP handshake per request under ASGI's thread-per-request.
         config.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 20, "timeout": 10}
