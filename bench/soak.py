@@ -41,11 +41,14 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.sync.client import connect
+
+if TYPE_CHECKING:
+    import psycopg  # only needed, and imported, when soaking on PostgreSQL
 
 ROOT = Path(__file__).resolve().parent.parent
 # The simulator signs with its demo key unless told otherwise; the dashboard trusts its public half.
@@ -202,12 +205,12 @@ class Database:
         return cls(url)
 
     @staticmethod
-    def _server_connection(url: str):  # noqa: ANN205
+    def _server_connection(url: str) -> "psycopg.Connection":
         import psycopg
 
         return psycopg.connect(url.rpartition("/")[0] + "/postgres", autocommit=True)
 
-    def connect(self):  # noqa: ANN201
+    def connect(self) -> "sqlite3.Connection | psycopg.Connection":
         if self.sqlite_path is not None:
             conn = sqlite3.connect(self.sqlite_path, timeout=30)
             conn.row_factory = sqlite3.Row

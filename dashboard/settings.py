@@ -197,6 +197,8 @@ def database_from_env() -> dict:
         return sqlite_database(config["NAME"])
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL")
+    # A pooled connection killed by a database restart is noticed at checkout, not at first use.
+    config["CONN_HEALTH_CHECKS"] = True
     # One test database per run: parallel runs never drop each other's.
     config["TEST"] = {"NAME": f"test_{config['NAME']}_{os.getpid()}"}
     if env_bool("DATABASE_POOL", True):

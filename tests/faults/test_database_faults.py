@@ -25,7 +25,8 @@ def deliver(server: ServerProcess, name: str) -> httpx.Response:
 
 @pytest.fixture
 def server():
-    process = ServerProcess(public_keys=[TEST_PUBLIC_KEY_B64], extra_env={"SQLITE_BUSY_TIMEOUT_SECS": "1"}).start()
+    env = {"SQLITE_BUSY_TIMEOUT_SECS": "1", "PGAPPNAME": "dashboard-under-test"}
+    process = ServerProcess(public_keys=[TEST_PUBLIC_KEY_B64], extra_env=env).start()
     yield process
     process.stop()
 
@@ -62,7 +63,8 @@ def test_dropped_postgresql_connections_get_503_then_the_retry_lands_once(server
     name = connection.settings_dict["NAME"]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND application_name = 'dashboard-under-test'",
             [name],
         )
     first = deliver(server, "call.answered")
