@@ -9,8 +9,9 @@ import re
 import django_filters as filters
 from django import forms
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.expressions import OrderBy
 
 from calls.models import Call, CallState
 from conferences.models import Conference, ConferenceStatus, Participant
@@ -51,7 +52,15 @@ class SortFilter(filters.OrderingFilter):
         ordering = list(qs.query.order_by)
         if not value or not ordering:
             return qs
-        return qs.order_by(*ordering, "-pk" if str(ordering[-1]).startswith("-") else "pk")
+        tie_break = "-pk" if str(ordering[-1]).startswith("-") else "pk"
+        # Empty values (a live call's duration) sort last on every database, as SQLite does.
+        terms = [_nulls_last(term) if isinstance(term, str) else term for term in ordering]
+        return qs.order_by(*terms, tie_break)
+
+
+def _nulls_last(term: str) -> OrderBy:
+    name = term.lstrip("-")
+    return F(name).desc(nulls_last=True) if term.startswith("-") else F(name).asc(nulls_last=True)
 
 
 _ANY_YES_NO = [("", "any"), ("true", "yes"), ("false", "no")]
