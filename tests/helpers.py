@@ -56,3 +56,15 @@ def post_webhook(
     headers = sign(body, timestamp)
     headers.update(extra)
     return client.post(path, data=body, content_type=content_type, **headers)
+
+
+def eventually(check, timeout: float = 5.0):
+    """Poll `check` until it returns something truthy or `timeout` passes; returns its last result."""
+    import time as _time
+
+    deadline = _time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or _time.monotonic() > deadline:
+            return result
+        _time.sleep(0.02)

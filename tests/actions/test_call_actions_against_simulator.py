@@ -1,14 +1,13 @@
 """Every call command, from the API, against the simulator: the right request reaches Telnyx,
 the dashboard's state follows, and exactly one audit record is written per attempt."""
 
-import time
-
 import pytest
 
 from calls.forms import CALL_ACTION_FORMS
 from calls.models import Call
 from dashboard.models import OperatorAction
 from dashboard.telnyx import CALL_ACTIONS_WITHOUT_COMMAND_ID
+from tests.helpers import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,15 +70,6 @@ EXPECTED_STATE = {
     "speak": lambda call: "speak" in call.details,
     "transfer": lambda call: call.is_alive,
 }
-
-
-def eventually(check, timeout: float = 5.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.02)
 
 
 def live_call(simulator) -> Call:

@@ -8,17 +8,9 @@ import pytest
 
 from conferences.models import Conference, Participant
 from dashboard.models import OperatorAction
+from tests.helpers import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def eventually(check, timeout: float = 5.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.02)
 
 
 @pytest.fixture

@@ -7,15 +7,9 @@ import pytest
 from conferences.models import Conference, Participant
 from dashboard.models import OperatorAction
 from tests.browser.conftest import screenshot
+from tests.helpers import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def eventually(check, timeout: float = 5.0):
-    deadline = time.monotonic() + timeout
-    while not (result := check()) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return result
 
 
 def test_muting_a_participant_shows_in_both_browsers(
