@@ -58,7 +58,7 @@
     setTimeout(() => {
       if (row.isConnected && row.dataset.alive === "0" && !isBusy(row)) {
         row.remove();
-        refreshView();
+        updateCount();
       } else {
         delete row.dataset.removing;
       }
@@ -96,16 +96,21 @@
       }
       const row = fragment(message.html);
       existing.replaceWith(row);
-      tick(row); // every cell of the table re-laid out per message would cost more than the update
+      placed(row);
       if (!message.alive) scheduleRemoval(row);
     } else if (message.alive && acceptsNewRows(message.kind)) {
       const row = fragment(message.html);
-      const tbody = rowsBody();
-      if (tbody) tbody.appendChild(row);
-      tick(row);
+      rowsBody().appendChild(row);
+      placed(row);
     }
     if (isOwnObject(message)) resync();
-    refreshView();
+    updateCount();
+  }
+
+  // A row that just arrived: shown or hidden by the filters, its duration and colour current.
+  function placed(row) {
+    if (row.parentElement && row.parentElement.id === "live-rows") row.hidden = !matches(row, filters);
+    tick(row);
   }
 
   function acceptsNewRows(kind) {
@@ -191,26 +196,37 @@
     return Number.isNaN(t) ? null : (now - t) / 1000;
   }
 
+  const TICKED_ROW = "tr[data-state], tr.participant-row";
+
+  // Only changed text is written: live rows off screen skip rendering (content-visibility in the
+  // stylesheet), so a second's tick costs a layout of the rows in view only.
+  function tickCell(cell, now) {
+    const from = Date.parse(cell.dataset.tickFrom);
+    if (Number.isNaN(from)) return;
+    const until = cell.dataset.tickUntil ? Date.parse(cell.dataset.tickUntil) : now;
+    const text = formatDuration(((Number.isNaN(until) ? now : until) - from) / 1000);
+    if (cell.textContent !== text) cell.textContent = text;
+  }
+
+  function colourRow(row, now) {
+    const inState = secondsSince(row.dataset.stateSince, now);
+    const onHold = secondsSince(row.dataset.holdSince, now);
+    const state = row.dataset.state;
+    const alive = row.dataset.alive !== "0";
+    row.classList.toggle("alert-ringing", alive && (state === "parked" || state === "bridging") && inState !== null && inState > thresholds.ringing);
+    row.classList.toggle("alert-queued", alive && state === "queued" && inState !== null && inState > thresholds.queued);
+    row.classList.toggle("alert-hold", alive && onHold !== null && onHold > thresholds.hold);
+  }
+
   function tick(scope) {
     const root = scope || document;
     const now = Date.now();
-    for (const cell of root.querySelectorAll("[data-tick-from]")) {
-      const from = Date.parse(cell.dataset.tickFrom);
-      if (Number.isNaN(from)) continue;
-      const until = cell.dataset.tickUntil ? Date.parse(cell.dataset.tickUntil) : now;
-      cell.textContent = formatDuration(((Number.isNaN(until) ? now : until) - from) / 1000);
+    for (const cell of root.querySelectorAll("[data-tick-from]")) tickCell(cell, now);
+    if (scope) {
+      if (scope.matches(TICKED_ROW)) colourRow(scope, now);
+      return;
     }
-    const rows = scope ? [scope] : root.querySelectorAll("tr[data-state], tr.participant-row");
-    for (const row of rows) {
-      if (!row.matches("tr[data-state], tr.participant-row")) continue;
-      const inState = secondsSince(row.dataset.stateSince, now);
-      const onHold = secondsSince(row.dataset.holdSince, now);
-      const state = row.dataset.state;
-      const alive = row.dataset.alive !== "0";
-      row.classList.toggle("alert-ringing", alive && (state === "parked" || state === "bridging") && inState !== null && inState > thresholds.ringing);
-      row.classList.toggle("alert-queued", alive && state === "queued" && inState !== null && inState > thresholds.queued);
-      row.classList.toggle("alert-hold", alive && onHold !== null && onHold > thresholds.hold);
-    }
+    for (const row of root.querySelectorAll(TICKED_ROW)) colourRow(row, now);
   }
 
   function filterValues() {
@@ -225,6 +241,8 @@
     };
   }
 
+  let filters = filterValues();
+
   function matches(row, f) {
     if (!f) return true;
     if (f.direction && row.dataset.direction !== f.direction) return false;
@@ -238,17 +256,25 @@
   function refreshView() {
     const tbody = rowsBody();
     if (!tbody) return;
-    const f = filterValues();
+    for (const row of tbody.children) {
+      const hide = !matches(row, filters);
+      if (row.hidden !== hide) row.hidden = hide;
+    }
+    updateCount();
+  }
+
+  // Writes only what changed: an unchanged attribute written again still costs a style pass.
+  function updateCount() {
+    const tbody = rowsBody();
+    if (!tbody) return;
     let visible = 0;
     for (const row of tbody.children) {
-      const show = matches(row, f);
-      row.hidden = !show;
-      if (show && row.dataset.alive !== "0") visible += 1;
+      if (!row.hidden && row.dataset.alive !== "0") visible += 1;
     }
     const counter = document.querySelector("[data-live-count]");
-    if (counter) counter.textContent = String(visible);
+    if (counter && counter.textContent !== String(visible)) counter.textContent = String(visible);
     const empty = document.getElementById("empty-note");
-    if (empty) empty.hidden = visible > 0;
+    if (empty && empty.hidden !== visible > 0) empty.hidden = visible > 0;
   }
 
   // --- connection ----------------------------------------------------------------------------------
@@ -287,10 +313,13 @@
   document.addEventListener("focusout", () => setTimeout(flushPending, 0));
   document.addEventListener("switchboard:action-done", flushPending);
   document.addEventListener("toggle", () => setTimeout(flushPending, 0), true);
-  const filters = document.getElementById("call-filters");
-  if (filters) {
-    filters.addEventListener("input", refreshView);
-    filters.addEventListener("submit", (event) => event.preventDefault());
+  const filterForm = document.getElementById("call-filters");
+  if (filterForm) {
+    filterForm.addEventListener("input", () => {
+      filters = filterValues();
+      refreshView();
+    });
+    filterForm.addEventListener("submit", (event) => event.preventDefault());
   }
   window.addEventListener("online", () => {
     if (!socket) connect();
