@@ -56,6 +56,15 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
+    async def dispatch(self, message: dict) -> None:
+        # Channels closes stale database connections before every handler: one hop to the single
+        # sync thread per update per open page. Updates touch the database only inside
+        # database_sync_to_async, which does that itself, so they skip the hop.
+        if message["type"] == "live.update":
+            await self.live_update(message)
+            return
+        await super().dispatch(message)
+
     async def receive_json(self, content: dict, **kwargs: object) -> None:
         if content.get("type") == "ping":
             await self.send_json({"type": "pong"})
@@ -69,4 +78,4 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         can_act = self.can_act and message["kind"] == "participant"
         fragment = await fragments.get(message["kind"], message["pk"], message["version"], can_act)
         if fragment is not None:
-            await self.send_json({"kind": message["kind"], **fragment})
+            await self.send(text_data=fragment)
