@@ -7,7 +7,8 @@ from django.urls import register_converter
 
 class TelnyxIdConverter:
     # One path segment; a "/" (or "%") inside an id travels percent-encoded and comes back intact.
-    regex = "[^/]+"
+    # A NUL cannot be in any stored id (PostgreSQL text refuses it), so such a path is simply not found.
+    regex = "[^/\x00]+"
 
     def to_python(self, value: str) -> str:
         return unquote(value)

@@ -88,6 +88,18 @@ def _submitted(form: forms.Form) -> dict:
     return redact(data)
 
 
+def _without_nul(value: object) -> object:
+    """NULs as U+FFFD: forms refuse them, but the record of the refused attempt must still store,
+    and PostgreSQL's text and JSON cannot hold a NUL."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key).replace("\x00", "\ufffd"): _without_nul(item) for key, item in value.items()}
+    return value
+
+
 def _record(
     *,
     user,
@@ -105,12 +117,12 @@ def _record(
         channel=channel,
         action=action,
         target_type=target.kind,
-        call_control_id=target.call_control_id,
-        conference_id=target.conference_id,
+        call_control_id=_without_nul(target.call_control_id),
+        conference_id=_without_nul(target.conference_id),
         participant_id=target.participant_id,
-        parameters=parameters,
+        parameters=_without_nul(parameters),
         outcome=outcome,
-        **extra,
+        **{name: _without_nul(value) for name, value in extra.items()},
     )
 
 

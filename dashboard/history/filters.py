@@ -5,6 +5,7 @@ conferences): a search must stay fast on a log of millions of events.
 """
 
 import re
+from datetime import UTC
 
 import django_filters as filters
 from django import forms
@@ -22,8 +23,21 @@ _NUMBER_NOISE = re.compile(r"[\s\-()]")
 _ZONE = settings.TIME_ZONE
 
 
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 moment, compared in UTC.
+
+    Python accepts offsets up to 24 h; PostgreSQL refuses 16 h and more. The same moment in UTC
+    is always accepted, and compares the same.
+    """
+
+    def filter(self, qs: QuerySet, value: object) -> QuerySet:
+        if value is not None and getattr(value, "tzinfo", None) is not None:
+            value = value.astimezone(UTC)
+        return super().filter(qs, value)
+
+
 def _moment(label: str, field_name: str, lookup_expr: str) -> filters.IsoDateTimeFilter:
-    return filters.IsoDateTimeFilter(
+    return UtcDateTimeFilter(
         field_name=field_name,
         lookup_expr=lookup_expr,
         label=f"{label} ({_ZONE})",
