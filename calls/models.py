@@ -16,26 +16,26 @@ class CallState(models.TextChoices):
 class Call(models.Model):
     call_control_id = models.CharField(max_length=200, unique=True)
     call_leg_id = models.CharField(max_length=200, blank=True)
-    call_session_id = models.CharField(max_length=200, blank=True, db_index=True)
+    call_session_id = models.CharField(max_length=200, blank=True)
     connection_id = models.CharField(max_length=200, blank=True)
-    direction = models.CharField(max_length=10, blank=True, db_index=True)
+    direction = models.CharField(max_length=10, blank=True)
     state = models.CharField(
-        max_length=12, choices=CallState.choices, default=CallState.PARKED, db_index=True
+        max_length=12, choices=CallState.choices, default=CallState.PARKED
     )
     state_since = models.DateTimeField(null=True, blank=True)
-    is_alive = models.BooleanField(default=True, db_index=True)
+    is_alive = models.BooleanField(default=True)
     on_hold = models.BooleanField(default=False)
-    from_number = models.CharField(max_length=300, blank=True, db_index=True)
-    to_number = models.CharField(max_length=300, blank=True, db_index=True)
+    from_number = models.CharField(max_length=300, blank=True)
+    to_number = models.CharField(max_length=300, blank=True)
     caller_id_name = models.CharField(max_length=300, blank=True)
     start_time = models.DateTimeField(null=True, blank=True, db_index=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
-    hangup_cause = models.CharField(max_length=40, blank=True, db_index=True)
+    hangup_cause = models.CharField(max_length=40, blank=True)
     hangup_source = models.CharField(max_length=20, blank=True)
     sip_hangup_cause = models.CharField(max_length=20, blank=True)
     client_state = models.TextField(blank=True, help_text="base64, as Telnyx carries it")
-    conference_id = models.CharField(max_length=200, blank=True, db_index=True)
+    conference_id = models.CharField(max_length=200, blank=True)
     queue_name = models.CharField(max_length=200, blank=True)
     # Facets shown on the call page but never filtered on: DTMF, gather, playback, recording, ...
     details = models.JSONField(default=dict, blank=True)
@@ -45,7 +45,17 @@ class Call(models.Model):
 
     class Meta:
         ordering = ["-start_time", "-id"]
-        indexes = [models.Index(fields=["is_alive", "start_time"])]
+        # Every index is paid on each webhook that touches a call, so: no LIKE-pattern twins (the
+        # number searches are substring searches no b-tree serves), and no single-column index a
+        # composite one starts with (state, direction and hangup cause lead the history indexes of
+        # calls/migrations/0002; is_alive leads the live list's).
+        indexes = [
+            models.Index(fields=["is_alive", "start_time"]),
+            models.Index(fields=["call_session_id"], name="call_session_idx"),
+            models.Index(fields=["conference_id"], name="call_conference_idx"),
+            models.Index(fields=["from_number"], name="call_from_idx"),
+            models.Index(fields=["to_number"], name="call_to_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_number} → {self.to_number} ({self.state})"

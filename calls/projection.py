@@ -335,4 +335,11 @@ def project_calls(call_control_ids: Iterable[str], new_events: Iterable[Event] |
     }
     if refold:
         folded.update({cid: fold_call(events) for cid, events in _log_events(refold).items()})
-    return write_projection(Call, folded, existing, lambda cid, values: Call(call_control_id=cid, **values))
+    return write_projection(
+        Call,
+        folded,
+        existing,
+        lambda cid, values: Call(call_control_id=cid, **values),
+        key_field="call_control_id",
+        redo=lambda taken: project_calls(taken, new_events),
+    )

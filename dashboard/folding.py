@@ -145,10 +145,49 @@ def _update_rows(model: type, rows: list, field_names: list[str]) -> None:
         cursor.executemany(sql, params)
 
 
+def _insert_unless_taken(model: type, rows: list, key_field: str) -> list:
+    """Insert rows whose key nobody holds; returns the rows another transaction created first.
+
+    PostgreSQL only (SQLite writes one transaction at a time): ON CONFLICT waits for the other
+    transaction and then skips the row, instead of failing this whole batch on the unique key.
+    """
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    key_column = quote(model._meta.get_field(key_field).column)
+    columns = ", ".join(quote(field.column) for field in fields)
+    values = ", ".join("(" + ", ".join(["%s"] * len(fields)) + ")" for _ in rows)
+    # Table and column names come from the model's metadata; values are all parameters.
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT ({key_column}) DO NOTHING RETURNING {quote(model._meta.pk.column)}, {key_column}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in _prepared(fields, row)])
+        inserted = dict((key, pk) for pk, key in cursor.fetchall())
+    taken = []
+    for row in rows:
+        key = getattr(row, key_field)
+        if key in inserted:
+            row.pk = inserted[key]
+        else:
+            taken.append(row)
+    return taken
+
+
 def write_projection(
-    model: type, folded: dict, existing: dict, create: Callable[[Hashable, dict], Any]
+    model: type,
+    folded: dict,
+    existing: dict,
+    create: Callable[[Hashable, dict], Any],
+    *,
+    key_field: str | None = None,
+    redo: Callable[[set], list] | None = None,
 ) -> list:
-    """Insert new rows and update changed ones (version bumped); returns the rows that changed."""
+    """Insert new rows and update changed ones (version bumped); returns the rows that changed.
+
+    With `key_field` and `redo`, a new row that another worker created meanwhile (PostgreSQL) is
+    not an error: `redo` folds those keys again, onto the row that now exists.
+    """
     created, updated = [], []
     field_names: list[str] = []
     for key, values in folded.items():
@@ -166,7 +205,13 @@ def write_projection(
             setattr(row, name, values[name])
         row.version += 1
         updated.append(row)
-    if created:
+    if created and key_field and redo and connection.vendor == "postgresql":
+        taken = _insert_unless_taken(model, created, key_field)
+        if taken:
+            lost = {id(row) for row in taken}
+            created = [row for row in created if id(row) not in lost]
+            created += redo({getattr(row, key_field) for row in taken})
+    elif created:
         model.objects.bulk_create(created)
     if updated:
         _update_rows(model, updated, [*field_names, "version"])

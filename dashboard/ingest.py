@@ -4,7 +4,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from .webhooks.parsing import IncomingEvent
 logger = logging.getLogger("switchboard.ingest")
 
 _RACE_RETRIES = 3
+_DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
 
 
 @dataclass
@@ -136,12 +137,22 @@ def ingest_events(incoming: Sequence[IncomingEvent]) -> list[bool]:
                     )
                 transaction.on_commit(lambda changes=changes: publish_changes(changes))
             return results
-        except IntegrityError:
-            # Another process stored one of these ids between our read and our insert.
+        except (IntegrityError, OperationalError) as error:
+            # Another process stored one of these ids between our read and our insert, or (on
+            # PostgreSQL) two workers' batches each locked a call the other needed and the
+            # database broke the deadlock by failing this one: either way, the batch can run again.
+            if isinstance(error, OperationalError) and not _is_deadlock(error):
+                raise
             if attempt == _RACE_RETRIES - 1:
                 raise
-            logger.info("duplicate webhook raced another worker; retrying the batch")
+            logger.info(
+                "webhook batch raced another worker (%s); retrying it", type(error.__cause__).__name__
+            )
     raise AssertionError("unreachable")
+
+
+def _is_deadlock(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == _DEADLOCK_DETECTED
 
 
 def publish_changes(changes: StateChanges) -> None:

@@ -16,24 +16,32 @@ class EventSource(models.TextChoices):
 class Event(models.Model):
     """One accepted webhook (or operator-confirmed fact), stored once, never edited."""
 
-    event_id = models.CharField(max_length=200, db_index=True, help_text="Telnyx data.id")
-    event_type = models.CharField(max_length=120, db_index=True)
+    event_id = models.CharField(max_length=200, help_text="Telnyx data.id")
+    event_type = models.CharField(max_length=120)
     source = models.CharField(max_length=20, choices=EventSource.choices, default=EventSource.TELNYX)
     occurred_at = models.DateTimeField(null=True, blank=True, db_index=True)
     received_at = models.DateTimeField(db_index=True)
     attempt = models.PositiveIntegerField(default=1, help_text="meta.attempt of the first delivery")
     duplicates = models.PositiveIntegerField(default=0, help_text="later deliveries of the same data.id")
     last_delivery_at = models.DateTimeField(null=True, blank=True)
-    call_control_id = models.CharField(max_length=200, blank=True, db_index=True)
-    call_session_id = models.CharField(max_length=200, blank=True, db_index=True)
+    call_control_id = models.CharField(max_length=200, blank=True)
+    call_session_id = models.CharField(max_length=200, blank=True)
     call_leg_id = models.CharField(max_length=200, blank=True)
-    conference_id = models.CharField(max_length=200, blank=True, db_index=True)
+    conference_id = models.CharField(max_length=200, blank=True)
     payload = models.JSONField(default=dict, help_text="data.payload (or the TeXML form fields)")
     raw_body = models.TextField(help_text="the request body exactly as received")
 
     class Meta:
         ordering = ["occurred_at", "id"]
-        indexes = [models.Index(fields=["conference_id", "call_control_id"])]
+        # The log is written on every webhook, so each index here is paid on every insert: no
+        # LIKE-pattern twins (ids are matched whole), and no single-column index that a composite
+        # one starts with (event_id: the identity constraint; event_type: the history index of
+        # migration 0003; conference_id: the one below).
+        indexes = [
+            models.Index(fields=["conference_id", "call_control_id"]),
+            models.Index(fields=["call_control_id"], name="event_call_idx"),
+            models.Index(fields=["call_session_id"], name="event_session_idx"),
+        ]
         # Telnyx's own documentation reuses one data.id across its sample events of different
         # types; a real duplicate delivery repeats both, so the pair is the identity.
         constraints = [

@@ -8,14 +8,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import Client
 
 from calls.models import Call
 from conferences.models import Participant
+from dashboard.ingest import ingest_events
 from dashboard.models import Event, OperatorAction
 from dashboard.rebuild import state_rebuild
-from tests.helpers import TEST_PUBLIC_KEY_B64, as_http_headers, fixture, sign
+from dashboard.webhooks.parsing import parse_call_control
+from tests.helpers import TEST_PUBLIC_KEY_B64, as_http_headers, envelope, fixture, sign
 from tests.live import ServerProcess
 
 pytestmark = [
@@ -51,6 +53,90 @@ def test_duplicates_racing_through_four_worker_processes_are_stored_once():
     before = Call.objects.values("state", "event_count", "hangup_cause", "answered_at").get()
     state_rebuild()
     assert Call.objects.values("state", "event_count", "hangup_cause", "answered_at").get() == before
+
+
+def test_the_events_of_new_calls_racing_through_four_workers_all_land():
+    """Each call's initiated, answered and hangup arrive at once, at different workers: both
+    workers find no row for the new call; neither may fail, and each call ends as the log says."""
+    server = ServerProcess(public_keys=[TEST_PUBLIC_KEY_B64], workers=4).start()
+    calls = [f"v3:race-{index}" for index in range(40)]
+    steps = [
+        ("call.initiated", {"state": "parked"}),
+        ("call.answered", {"state": "answered"}),
+        ("call.hangup", {"state": "hangup", "hangup_cause": "normal_clearing"}),
+    ]
+    bodies = [
+        json.dumps(
+            envelope(
+                name,
+                {"call_control_id": call, "call_session_id": call, "from": "+14155550100", **extra},
+                event_id=f"{call}-{name}",
+                occurred_at=f"2026-11-21T10:00:0{step}Z",
+            )
+        ).encode()
+        for call in calls
+        for step, (name, extra) in enumerate(steps)
+    ]
+    try:
+        with ThreadPoolExecutor(max_workers=24) as pool:
+            statuses = list(pool.map(lambda body: _post(server.url, body), bodies))
+    finally:
+        server.stop()
+    assert set(statuses) == {200}
+    assert Event.objects.count() == len(bodies)
+    ended = Call.objects.filter(call_control_id__in=calls, state="hangup", event_count=3, is_alive=False)
+    assert ended.count() == len(calls)
+    before = list(
+        Call.objects.order_by("call_control_id").values_list("call_control_id", "state", "event_count")
+    )
+    state_rebuild()
+    assert list(
+        Call.objects.order_by("call_control_id").values_list("call_control_id", "state", "event_count")
+    ) == (before)
+
+
+def test_a_new_call_created_by_another_worker_mid_batch_is_folded_onto_its_row():
+    """Worker B stores call.initiated and has not committed; worker A, holding call.answered of the
+    same call, found no row, waits on B's insert, then must fold onto the row B created."""
+
+    def incoming(name: str, step: int):
+        payload = {"call_control_id": "v3:mid-batch", "from": "+14155550100", "state": name.split(".")[1]}
+        body = envelope(name, payload, event_id=f"mid-{step}", occurred_at=f"2026-11-21T10:00:0{step}Z")
+        return parse_call_control(json.dumps(body).encode())
+
+    b_stored, release = threading.Event(), threading.Event()
+
+    def worker_b() -> None:
+        try:
+            with transaction.atomic():
+                ingest_events([incoming("call.initiated", 0)])
+                b_stored.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    def worker_a() -> list[bool]:
+        try:
+            return ingest_events([incoming("call.answered", 1)])
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        b = pool.submit(worker_b)
+        assert b_stored.wait(10)
+        a = pool.submit(worker_a)
+        time.sleep(0.3)  # A is now waiting on B's uncommitted row
+        assert not a.done()
+        release.set()
+        b.result(10)
+        assert a.result(10) == [True]
+    call = Call.objects.get(call_control_id="v3:mid-batch")
+    assert (call.state, call.event_count, call.version) == ("answered", 2, 2)
+
+
+def _post(url: str, body: bytes) -> int:
+    headers = {"content-type": "application/json", "connection": "close", **as_http_headers(sign(body))}
+    return httpx.post(url + "/webhooks/telnyx/", content=body, headers=headers, timeout=20).status_code
 
 
 def test_two_operators_changing_one_participant_at_once_lose_nothing(supervisor, admin_user, simulator):
