@@ -30,7 +30,11 @@ else:
     import psycopg
 
     db = psycopg.connect(URL, autocommit=True)
-    db.execute("CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, type TEXT, body TEXT)")
+    # Several workers start at once; an advisory lock keeps their CREATE TABLE IF NOT EXISTS from
+    # racing in PostgreSQL's catalogue (a unique violation on pg_type otherwise).
+    with db.transaction():
+        db.execute("SELECT pg_advisory_xact_lock(1)")
+        db.execute("CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, type TEXT, body TEXT)")
 
     def insert(event_id: str, event_type: str, body: str) -> None:
         db.execute("INSERT INTO events VALUES (%s, %s, %s) ON CONFLICT DO NOTHING", (event_id, event_type, body))
