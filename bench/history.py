@@ -48,6 +48,16 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def create_postgres_database(database_url: str) -> None:
+    """Create the benchmark's database when it is not there yet, so one command is enough."""
+    import psycopg
+
+    base, name = database_url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> None:
     url = urlsplit(args.database_url)
     if url.scheme == "sqlite" and not args.reuse:
@@ -55,6 +65,8 @@ def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if url.scheme.startswith("postgres"):
+        create_postgres_database(args.database_url)
     manage("migrate", "--noinput", env=env)
     if args.reuse and existing_events(env) >= args.events:
         print(f"reusing the {args.events:,} events already in the database")
