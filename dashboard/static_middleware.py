@@ -5,8 +5,10 @@ request's whole chain (the webhook view included) through thread hops. This subc
 static files from a thread and passes everything else straight down the async chain.
 """
 
+from collections.abc import AsyncIterator
+
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
-from django.http import HttpRequest, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponseBase
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 
@@ -28,5 +30,19 @@ class AsyncWhiteNoiseMiddleware(WhiteNoiseMiddleware):
         else:
             static_file = self.files.get(request.path_info)
         if static_file is not None:
-            return await sync_to_async(self.serve)(static_file, request)
+            return _streamed_async(await sync_to_async(self.serve)(static_file, request))
         return await self.get_response(request)
+
+
+def _streamed_async(response: HttpResponseBase) -> HttpResponseBase:
+    """Django's ASGI handler reads a file response's sync iterator whole, in the sync thread,
+    with a warning; read it in chunks from worker threads instead (the response still closes it)."""
+    if isinstance(response, FileResponse) and response.file_to_stream is not None:
+        response.streaming_content = _chunks(response.file_to_stream, response.block_size)
+    return response
+
+
+async def _chunks(file, size: int) -> AsyncIterator[bytes]:  # noqa: ANN001
+    read = sync_to_async(file.read, thread_sensitive=False)
+    while chunk := await read(size):
+        yield chunk
