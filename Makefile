@@ -32,7 +32,7 @@ lint: install
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/uvicorn dashboard.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-access-log
+	$(BIN)/uvicorn switchboard.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-access-log
 
 clean:
 	rm -rf $(VENV) var

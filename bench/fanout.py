@@ -189,7 +189,7 @@ def main() -> None:
     parser.add_argument("--wait", type=float, default=5, help="seconds to wait for stragglers after the last POST")
     parser.add_argument("--idle", type=float, default=12,
                         help="seconds the clients sit connected and idle before the webhooks start")
-    parser.add_argument("--app", default="dashboard.asgi:application",
+    parser.add_argument("--app", default="switchboard.asgi:application",
                         help="the ASGI app to serve (to compare a variant, importable via PYTHONPATH)")
     parser.add_argument("--repeat", type=int, default=1, help="measure each configuration this many times")
     args = parser.parse_args()

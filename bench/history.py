@@ -116,7 +116,7 @@ def existing_events(env: dict[str, str]) -> int:
 
 def setup_django(env: dict[str, str]) -> None:
     os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "switchboard.settings")
     import django
 
     django.setup()

@@ -98,7 +98,7 @@ def measure(target: str, kind: str, workers: int, args: argparse.Namespace, work
     if target == "dashboard":
         env["DATABASE_URL"] = database_url
         manage("migrate", "--noinput", env=env)
-        server = uvicorn("dashboard.asgi:application", port, workers, env).wait()
+        server = uvicorn("switchboard.asgi:application", port, workers, env).wait()
     else:
         env["BASELINE_DATABASE_URL"] = database_url
         server = uvicorn("bench.baseline_app:app", port, workers, env).wait()

@@ -219,7 +219,7 @@ def main() -> None:
         manage("migrate", "--noinput", env=env)
         manage("collectstatic", "--noinput", env=env)
         manage("demo_users", env=env)
-        server = uvicorn_logged("dashboard.asgi:application", free_port(), args.workers, env,
+        server = uvicorn_logged("switchboard.asgi:application", free_port(), args.workers, env,
                                 Path(tmp) / "server.log")
         try:
             server.wait()

@@ -38,7 +38,7 @@ STATES = ["parked", "answered", "answered", "bridged", "bridged", "queued", "con
 def configure_django(database_url: str) -> None:
     os.environ.update(PRODUCTION_ENV)
     os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "dashboard.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "switchboard.settings"
     import django
 
     django.setup()
@@ -182,7 +182,7 @@ def main() -> None:
         from django.core.management import call_command
         from django.test import Client
 
-        from dashboard.demo import ensure_demo_users
+        from dashboard.accounts.demo import ensure_demo_users
 
         try:
             call_command("migrate", "--noinput", verbosity=0)

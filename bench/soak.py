@@ -529,7 +529,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def dashboard_command(args: argparse.Namespace, port: int) -> list[str]:
     options = {"--host": "127.0.0.1", "--port": port, "--workers": args.workers, "--log-level": "warning"}
-    return [sys.executable, "-m", "uvicorn", "dashboard.asgi:application", "--no-access-log", *_flat(options)]
+    return [sys.executable, "-m", "uvicorn", "switchboard.asgi:application", "--no-access-log", *_flat(options)]
 
 
 def simulator_command(args: argparse.Namespace, port: int, dashboard: str) -> list[str]:

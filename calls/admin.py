@@ -1,8 +1,7 @@
 from django.contrib import admin
 
+from calls.models import Call
 from dashboard.admin import ReadOnlyAdmin
-
-from .models import Call
 
 
 @admin.register(Call)

@@ -9,11 +9,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dashboard.action_api import ACTION_RESPONSES, run_action_for_api
-
-from . import selectors, services
-from .forms import CALL_ACTION_FORMS
-from .models import Call
+from calls import selectors, services
+from calls.forms import CALL_ACTION_FORMS
+from calls.models import Call
+from dashboard.actions.api import ACTION_RESPONSES, run_action_for_api
 
 
 class CallSerializer(serializers.ModelSerializer):

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from dashboard.command_fields import (
+from dashboard.actions.fields import (
     HTTP_METHODS,
     RECORDING_CHANNELS,
     RECORDING_FORMATS,

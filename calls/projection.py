@@ -9,7 +9,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
-from dashboard.folding import (
+from calls.models import Call, CallState
+from dashboard.eventlog.folding import (
     FoldableEvent,
     happened_at,
     in_order,
@@ -23,8 +24,6 @@ from dashboard.folding import (
     write_projection,
 )
 from dashboard.models import Event, EventSource
-
-from .models import Call, CallState
 
 _DTMF_LIMIT = 200
 

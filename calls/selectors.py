@@ -3,10 +3,9 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from calls.models import Call
+from dashboard.eventlog.timeline import TimelineEntry, timeline
 from dashboard.models import Event, OperatorAction
-from dashboard.selectors import TimelineEntry, timeline
-
-from .models import Call
 
 
 def live_calls() -> QuerySet[Call]:

@@ -2,13 +2,12 @@
 
 from django.conf import settings
 
+from calls.forms import CALL_ACTION_FORMS
+from calls.models import Call
+from dashboard.actions.runner import ActionTarget, operator_event, perform_action
 from dashboard.models import OperatorAction
-from dashboard.operator_actions import ActionTarget, operator_event, perform_action
 from dashboard.realtime import groups
 from dashboard.telnyx import CALL_ACTIONS_WITHOUT_COMMAND_ID, TelnyxClient, TelnyxResponse
-
-from .forms import CALL_ACTION_FORMS
-from .models import Call
 
 
 def _confirm_client_state(call_control_id: str):

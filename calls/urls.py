@@ -1,8 +1,6 @@
 from django.urls import path
 
-import dashboard.converters  # noqa: F401  (registers the tid converter)
-
-from . import views
+from calls import views
 
 app_name = "calls"
 urlpatterns = [

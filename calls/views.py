@@ -13,11 +13,10 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from dashboard.action_views import available_actions, handle_action_post
-
-from . import selectors, services
-from .forms import CALL_ACTION_FORMS
-from .models import Call
+from calls import selectors, services
+from calls.forms import CALL_ACTION_FORMS
+from calls.models import Call
+from dashboard.actions.web import available_actions, handle_action_post
 
 _CALL_COMMANDS = {action: form for action, form in CALL_ACTION_FORMS.items() if action != "dial"}
 ROW_TEMPLATE = "calls/_call_row.html"

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
+from conferences.models import Conference, Participant
 from dashboard.admin import ReadOnlyAdmin
-
-from .models import Conference, Participant
 
 
 @admin.register(Conference)

@@ -10,12 +10,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dashboard.action_api import ACTION_RESPONSES, run_action_for_api
-
-from . import selectors, services
-from .forms import CONFERENCE_ACTION_FORMS
-from .models import Conference, Participant
-from .views import participant_actions_for
+from conferences import selectors, services
+from conferences.forms import CONFERENCE_ACTION_FORMS
+from conferences.models import Conference, Participant
+from conferences.views import participant_actions_for
+from dashboard.actions.api import ACTION_RESPONSES, run_action_for_api
 
 
 class ConferenceSerializer(serializers.ModelSerializer):

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from dashboard.command_fields import (
+from dashboard.actions.fields import (
     HTTP_METHODS,
     BaseRecordStartForm,
     BaseSpeakForm,

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 
 from django.db.models import Q
 
-from dashboard.folding import (
+from conferences.models import Conference, ConferenceStatus, Participant, ParticipantStatus
+from dashboard.eventlog.folding import (
     FoldableEvent,
     happened_at,
     in_order,
@@ -25,8 +26,6 @@ from dashboard.folding import (
     write_projection,
 )
 from dashboard.models import Event
-
-from .models import Conference, ConferenceStatus, Participant, ParticipantStatus
 
 FLOOR_EVENT = "conference.floor.changed"
 _PARTICIPANT_MEDIA_PREFIXES = ("conference.participant.playback.", "conference.participant.speak.")

@@ -4,10 +4,9 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from calls.models import Call
+from conferences.models import Conference, ConferenceStatus, Participant, ParticipantStatus
+from dashboard.eventlog.timeline import TimelineEntry, timeline
 from dashboard.models import Event, OperatorAction
-from dashboard.selectors import TimelineEntry, timeline
-
-from .models import Conference, ConferenceStatus, Participant, ParticipantStatus
 
 
 def _with_counts(conferences: QuerySet[Conference]) -> QuerySet[Conference]:

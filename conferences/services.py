@@ -6,13 +6,12 @@ updates: on success the dashboard records them as `dashboard.participant.*` even
 
 from django.conf import settings
 
+from conferences.forms import CONFERENCE_ACTION_FORMS, PARTICIPANT_ACTION_FORMS
+from conferences.models import Conference, Participant, ParticipantStatus
+from dashboard.actions.runner import ActionTarget, operator_event, perform_action
 from dashboard.models import OperatorAction
-from dashboard.operator_actions import ActionTarget, operator_event, perform_action
 from dashboard.realtime import groups
 from dashboard.telnyx import CONFERENCE_ACTIONS_WITHOUT_COMMAND_ID, TelnyxClient, TelnyxResponse
-
-from .forms import CONFERENCE_ACTION_FORMS, PARTICIPANT_ACTION_FORMS
-from .models import Conference, Participant, ParticipantStatus
 
 # Conference actions whose success is itself the fact, per affected participant.
 _CONFIRMED_BY_SUCCESS = {

@@ -1,8 +1,6 @@
 from django.urls import path
 
-import dashboard.converters  # noqa: F401  (registers the tid converter)
-
-from . import views
+from conferences import views
 
 app_name = "conferences"
 urlpatterns = [

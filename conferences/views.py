@@ -8,11 +8,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dashboard.action_views import available_actions, handle_action_post
-
-from . import selectors, services
-from .forms import CONFERENCE_ACTION_FORMS, PARTICIPANT_ACTION_FORMS
-from .models import Conference, Participant
+from conferences import selectors, services
+from conferences.forms import CONFERENCE_ACTION_FORMS, PARTICIPANT_ACTION_FORMS
+from conferences.models import Conference, Participant
+from dashboard.actions.web import available_actions, handle_action_post
 
 
 def participant_actions_for(conference: Conference) -> tuple[str, ...]:

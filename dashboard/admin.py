@@ -9,10 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-# Admin modules are imported at every start-up (django.contrib.admin discovers them), which makes
-# this the one import that connects the model-level append-only guard in every process.
-from .history import append_only  # noqa: F401
-from .models import Event, OperatorAction, RejectedWebhook
+from dashboard.models import Event, OperatorAction, RejectedWebhook
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

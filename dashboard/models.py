@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from .actions import all_permissions
+from dashboard.actions.permissions import all_permissions
 
 
 class EventSource(models.TextChoices):

@@ -4,7 +4,7 @@ import contextlib
 import pytest
 from django.contrib.auth import get_user_model
 
-from dashboard.roles import ROLE_ADMIN, ROLE_SUPERVISOR, ROLE_VIEWER, assign_role
+from dashboard.accounts.roles import ROLE_ADMIN, ROLE_SUPERVISOR, ROLE_VIEWER, assign_role
 from tests.helpers import TEST_PUBLIC_KEY_B64
 
 

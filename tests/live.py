@@ -57,7 +57,7 @@ class ServerProcess:
             sys.executable,
             "-m",
             "uvicorn",
-            "dashboard.asgi:application",
+            "switchboard.asgi:application",
             "--host",
             "127.0.0.1",
             "--port",

@@ -13,7 +13,7 @@ import time
 import httpx
 import pytest
 
-from dashboard.demo import DEMO_PASSWORD
+from dashboard.accounts.demo import DEMO_PASSWORD
 from tests.live import ROOT, free_port
 
 # The demo is the embedded default, whatever profile the suite itself runs on.

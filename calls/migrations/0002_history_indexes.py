@@ -6,7 +6,7 @@ stays as its app defines it, and `makemigrations` sees no change.
 
 from django.db import migrations, models
 
-from dashboard.history.sql import SecondsBetween
+from operations.history.sql import SecondsBetween
 
 
 class Migration(migrations.Migration):

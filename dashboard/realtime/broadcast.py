@@ -14,7 +14,7 @@ import threading
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from . import groups
+from dashboard.realtime import groups
 
 logger = logging.getLogger("switchboard.realtime")
 

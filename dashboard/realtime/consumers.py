@@ -8,9 +8,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from calls.models import Call
 from conferences.models import Conference
-
-from . import groups
-from .fragments import fragments
+from dashboard.realtime import groups
+from dashboard.realtime.fragments import fragments
 
 UNAUTHORISED = 4401
 NOT_FOUND = 4404

@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from .consumers import LiveConsumer
+from dashboard.realtime.consumers import LiveConsumer
 
 websocket_urlpatterns = [
     re_path(r"^ws/live/(?P<target>calls|conferences)/$", LiveConsumer.as_asgi()),

@@ -1,16 +1,16 @@
 """Telnyx Call Control client for the dashboard: `TelnyxClient` and the types it deals in."""
 
-from .actions import (
+from dashboard.telnyx.actions import (
     CALL_ACTION_HTTP_METHODS,
     CALL_ACTIONS,
     CALL_ACTIONS_WITHOUT_COMMAND_ID,
     CONFERENCE_ACTIONS,
     CONFERENCE_ACTIONS_WITHOUT_COMMAND_ID,
 )
-from .client import TelnyxClient
-from .endpoint import new_command_id
-from .errors import ErrorKind, TelnyxError
-from .response import TelnyxResponse
+from dashboard.telnyx.client import TelnyxClient
+from dashboard.telnyx.endpoint import new_command_id
+from dashboard.telnyx.errors import ErrorKind, TelnyxError
+from dashboard.telnyx.response import TelnyxResponse
 
 __all__ = [
     "CALL_ACTIONS",

@@ -2,9 +2,9 @@
 
 from collections.abc import Mapping
 
-from .actions import CALL_ACTION_HTTP_METHODS, CALL_ACTIONS, CALL_ACTIONS_WITHOUT_COMMAND_ID
-from .endpoint import EndpointBase, Params, merge_pages, path_segment
-from .response import TelnyxResponse
+from dashboard.telnyx.actions import CALL_ACTION_HTTP_METHODS, CALL_ACTIONS, CALL_ACTIONS_WITHOUT_COMMAND_ID
+from dashboard.telnyx.endpoint import EndpointBase, Params, merge_pages, path_segment
+from dashboard.telnyx.response import TelnyxResponse
 
 
 class CallEndpoints(EndpointBase):

@@ -9,10 +9,10 @@ import httpx
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .calls import CallEndpoints
-from .conferences import ConferenceEndpoints
-from .session import TelnyxSession
-from .texml import TexmlEndpoints
+from dashboard.telnyx.calls import CallEndpoints
+from dashboard.telnyx.conferences import ConferenceEndpoints
+from dashboard.telnyx.session import TelnyxSession
+from dashboard.telnyx.texml import TexmlEndpoints
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
 

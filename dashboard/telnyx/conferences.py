@@ -2,9 +2,9 @@
 
 from collections.abc import Mapping
 
-from .actions import CONFERENCE_ACTIONS, CONFERENCE_ACTIONS_WITHOUT_COMMAND_ID
-from .endpoint import EndpointBase, Params, Scalar, path_segment, text_fields
-from .response import TelnyxResponse
+from dashboard.telnyx.actions import CONFERENCE_ACTIONS, CONFERENCE_ACTIONS_WITHOUT_COMMAND_ID
+from dashboard.telnyx.endpoint import EndpointBase, Params, Scalar, path_segment, text_fields
+from dashboard.telnyx.response import TelnyxResponse
 
 
 class ConferenceEndpoints(EndpointBase):

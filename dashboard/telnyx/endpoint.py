@@ -5,8 +5,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from .response import TelnyxResponse
-from .session import TelnyxSession
+from dashboard.telnyx.response import TelnyxResponse
+from dashboard.telnyx.session import TelnyxSession
 
 Params = Mapping[str, Any]
 Scalar = str | int | float | bool | None

@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 
-from .errors import ErrorKind, TelnyxError
-from .response import TelnyxResponse, unwrap
-from .retry import backoff_delay, rate_limit_delay
+from dashboard.telnyx.errors import ErrorKind, TelnyxError
+from dashboard.telnyx.response import TelnyxResponse, unwrap
+from dashboard.telnyx.retry import backoff_delay, rate_limit_delay
 
 logger = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@
 from collections.abc import Mapping
 from dataclasses import replace
 
-from .endpoint import EndpointBase, Scalar, path_segment, text_fields
-from .response import TelnyxResponse
+from dashboard.telnyx.endpoint import EndpointBase, Scalar, path_segment, text_fields
+from dashboard.telnyx.response import TelnyxResponse
 
 
 class TexmlEndpoints(EndpointBase):

@@ -10,7 +10,7 @@ import json
 
 from django.conf import settings
 
-from .receive import Answer, receive_webhook, reject
+from dashboard.webhooks.receive import Answer, receive_webhook, reject
 
 WEBHOOK_PATHS = {"/webhooks/telnyx/": "call_control", "/webhooks/telnyx/texml/": "texml"}
 

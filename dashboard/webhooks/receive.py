@@ -13,11 +13,15 @@ from dataclasses import dataclass, field
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from dashboard.ingest import ingest_events, record_rejection
-from dashboard.ingest_writer import IngestWriter
-
-from .parsing import IncomingEvent, MalformedWebhook, parse_call_control, parse_texml_callback
-from .signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify_signature
+from dashboard.eventlog.ingest import ingest_events, record_rejection
+from dashboard.eventlog.writer import IngestWriter
+from dashboard.webhooks.parsing import (
+    IncomingEvent,
+    MalformedWebhook,
+    parse_call_control,
+    parse_texml_callback,
+)
+from dashboard.webhooks.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify_signature
 
 logger = logging.getLogger("switchboard.webhooks")
 

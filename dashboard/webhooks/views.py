@@ -6,7 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .receive import Answer, receive_webhook, reject
+from dashboard.webhooks.receive import Answer, receive_webhook, reject
 
 
 def _response(answer: Answer) -> JsonResponse:

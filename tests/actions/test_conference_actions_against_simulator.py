@@ -89,7 +89,7 @@ def test_unmute_and_unhold_undo_the_change(supervisor_client, simulator, confere
 
 
 def test_mute_all_mutes_every_participant_and_a_rebuild_keeps_it(supervisor_client, simulator, conference):
-    from dashboard.rebuild import state_rebuild
+    from dashboard.eventlog.rebuild import state_rebuild
 
     response = supervisor_client.post(f"/api/conferences/{conference.conference_id}/actions/mute/", {})
     assert response.status_code == 200, response.json()

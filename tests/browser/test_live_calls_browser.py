@@ -6,7 +6,7 @@ import uuid
 import httpx
 import pytest
 
-from dashboard.ingest import ingest_events
+from dashboard.eventlog.ingest import ingest_events
 from dashboard.webhooks.parsing import parse_call_control
 from tests.browser.conftest import screenshot
 from tests.helpers import as_http_headers, envelope, sign

@@ -5,8 +5,8 @@ from django.core.management import call_command
 
 from calls.models import Call
 from conferences.models import Conference, Participant
+from dashboard.eventlog.rebuild import state_rebuild
 from dashboard.models import Event
-from dashboard.rebuild import state_rebuild
 from simulator.options import Delivery, Timings
 from simulator.server import SimulatorServer
 from tests.helpers import fixture, post_webhook

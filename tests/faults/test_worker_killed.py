@@ -15,8 +15,8 @@ import pytest
 
 from calls.models import Call
 from conferences.models import Conference, Participant
+from dashboard.eventlog.rebuild import state_rebuild
 from dashboard.models import Event
-from dashboard.rebuild import state_rebuild
 from tests.helpers import TEST_PUBLIC_KEY_B64, as_http_headers, envelope, fixture, sign
 from tests.live import ServerProcess
 

@@ -3,8 +3,8 @@
 import pytest
 
 from calls.forms import CALL_ACTION_FORMS
-from dashboard.actions import CALL_ACTIONS
-from dashboard.command_fields import CommandForm
+from dashboard.actions.fields import CommandForm
+from dashboard.actions.permissions import CALL_ACTIONS
 
 B64 = "aGF2ZSBhIG5pY2UgZGF5ID1d"  # "have a nice day =]", Telnyx's own sample
 CCID = "v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"

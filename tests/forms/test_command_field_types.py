@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.command_fields import (
+from dashboard.actions.fields import (
     ClientStateField,
     CommandForm,
     DestinationsField,

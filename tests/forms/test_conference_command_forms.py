@@ -7,7 +7,7 @@ from conferences.forms import (
     PARTICIPANT_ACTION_FORMS,
     TexmlParticipantUpdateForm,
 )
-from dashboard.actions import CONFERENCE_ACTIONS, PARTICIPANT_ACTIONS
+from dashboard.actions.permissions import CONFERENCE_ACTIONS, PARTICIPANT_ACTIONS
 
 B64 = "aGF2ZSBhIG5pY2UgZGF5ID1d"
 CCID = "v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"

@@ -9,9 +9,9 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from dashboard.history import api as history_api
-from dashboard.history.generator import generate
 from dashboard.models import OperatorAction
+from operations.history import api as history_api
+from operations.history.generator import generate
 
 from .builders import call_documents, deliver
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from dashboard.history.append_only import HistoryIsAppendOnly
+from dashboard.eventlog.append_only import HistoryIsAppendOnly
 from dashboard.models import Event, OperatorAction, RejectedWebhook
 from tests.helpers import fixture, post_webhook
 

@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
 
-from dashboard.history.context import delivery_warning
 from dashboard.models import Event, RejectedWebhook
+from operations.history.context import delivery_warning
 from tests.helpers import post_webhook
 
 from .builders import call_documents, deliver

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from calls.models import Call
 from conferences.models import Conference, Participant
-from dashboard.history.services import prune_history
 from dashboard.models import Event, OperatorAction, RejectedWebhook
+from operations.history.services import prune_history
 from tests.helpers import fixture
 
 from .builders import call_documents, deliver, stamp

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from calls.models import Call
-from dashboard.history.generator import generate
-from dashboard.history.paging import CappedPaginator
 from dashboard.models import Event, OperatorAction
+from operations.history.generator import generate
+from operations.history.paging import CappedPaginator
 from tests.helpers import fixture, post_webhook
 
 from .builders import call_documents, deliver, event

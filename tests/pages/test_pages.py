@@ -108,7 +108,7 @@ def test_an_unknown_call_is_a_404(supervisor_client):
 def test_the_overview_counts_what_is_live_and_why_calls_ended(supervisor_client):
     from django.utils import timezone
 
-    from dashboard.overview import overview
+    from operations.overview import overview
 
     deliver(supervisor_client, "call.initiated", "conference.created")
     page = supervisor_client.get("/overview/").content.decode()

@@ -5,9 +5,9 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from dashboard.asgi import application
-from dashboard.ingest import ingest_events
+from dashboard.eventlog.ingest import ingest_events
 from dashboard.webhooks.parsing import parse_call_control
+from switchboard.asgi import application
 from tests.helpers import FIXTURES
 
 pytestmark = [pytest.mark.django_db(transaction=True)]

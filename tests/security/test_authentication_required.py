@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 
-from dashboard.asgi import application
 from dashboard.realtime.routing import websocket_urlpatterns
+from switchboard.asgi import application
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,10 @@ from django.test import Client
 
 from calls.models import Call
 from conferences.models import Conference
-from dashboard.asgi import application
-from dashboard.ingest import ingest_events
+from dashboard.eventlog.ingest import ingest_events
 from dashboard.models import Event
 from dashboard.webhooks.parsing import parse_call_control
+from switchboard.asgi import application
 from tests.helpers import FIXTURES, envelope, fixture, post_webhook
 
 # One string that tries to open an element and, quoted into an attribute, to break out of it.

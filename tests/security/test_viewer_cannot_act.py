@@ -5,7 +5,7 @@ import pytest
 
 from calls.models import Call
 from conferences.models import Participant
-from dashboard.actions import CALL_ACTIONS, CONFERENCE_ACTIONS, PARTICIPANT_ACTIONS
+from dashboard.actions.permissions import CALL_ACTIONS, CONFERENCE_ACTIONS, PARTICIPANT_ACTIONS
 from dashboard.models import OperatorAction
 from tests.helpers import FIXTURES, fixture, post_webhook
 

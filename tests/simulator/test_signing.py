@@ -7,9 +7,9 @@ import pytest
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
-from dashboard.settings import DEMO_TELNYX_PUBLIC_KEY
 from simulator.options import DEMO_SIGNING_SEED, SIGNING_SEED_ENV, SimulatorOptions
 from simulator.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, Signer
+from switchboard.settings import DEMO_TELNYX_PUBLIC_KEY
 
 
 def test_the_demo_seed_gives_the_key_the_dashboard_trusts() -> None:

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from calls.models import Call
 from conferences.models import Conference, Participant
-from dashboard.ingest import ingest_events
+from dashboard.eventlog.ingest import ingest_events
+from dashboard.eventlog.rebuild import state_rebuild
 from dashboard.models import Event
-from dashboard.rebuild import state_rebuild
 from dashboard.webhooks.parsing import parse_call_control, parse_texml_callback
 from tests.helpers import FIXTURES
 

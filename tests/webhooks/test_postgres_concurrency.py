@@ -13,9 +13,9 @@ from django.test import Client
 
 from calls.models import Call
 from conferences.models import Participant
-from dashboard.ingest import ingest_events
+from dashboard.eventlog.ingest import ingest_events
+from dashboard.eventlog.rebuild import state_rebuild
 from dashboard.models import Event, OperatorAction
-from dashboard.rebuild import state_rebuild
 from dashboard.webhooks.parsing import parse_call_control
 from tests.helpers import TEST_PUBLIC_KEY_B64, as_http_headers, envelope, fixture, sign
 from tests.live import ServerProcess

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from dashboard.demo import DEMO_PASSWORD, ensure_demo_users
+from dashboard.accounts.demo import DEMO_PASSWORD, ensure_demo_users
 
 
 class Command(BaseCommand):

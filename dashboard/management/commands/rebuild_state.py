@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from dashboard.rebuild import state_rebuild
+from dashboard.eventlog.rebuild import state_rebuild
 
 
 class Command(BaseCommand):

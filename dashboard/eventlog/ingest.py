@@ -1,0 +1,170 @@
+"""Store accepted webhooks in the event log and fold them into state, in one transaction."""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from calls.projection import project_calls
+from conferences.models import Conference
+from conferences.projection import (
+    FLOOR_EVENT,
+    apply_floor_change,
+    is_participant_event,
+    project_conferences,
+    project_participants,
+)
+from dashboard.eventlog.folding import insert_rows
+from dashboard.models import Event, RejectedWebhook
+from dashboard.webhooks.parsing import IncomingEvent
+
+logger = logging.getLogger("switchboard.ingest")
+
+_RACE_RETRIES = 3
+_DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
+
+
+@dataclass
+class StateChanges:
+    """What a batch changed, for the live pages."""
+
+    calls: list = field(default_factory=list)
+    conferences: list = field(default_factory=list)
+    participants: list = field(default_factory=list)
+
+
+def _event_row(incoming: IncomingEvent) -> Event:
+    return Event(
+        event_id=incoming.event_id,
+        event_type=incoming.event_type,
+        source=incoming.source,
+        occurred_at=incoming.occurred_at,
+        received_at=incoming.received_at,
+        attempt=incoming.attempt,
+        call_control_id=incoming.call_control_id,
+        call_session_id=incoming.call_session_id,
+        call_leg_id=incoming.call_leg_id,
+        conference_id=incoming.conference_id,
+        payload=incoming.payload,
+        raw_body=incoming.raw_body,
+    )
+
+
+def project_events(events: Sequence[Event]) -> StateChanges:
+    """Refold every entity the given (already stored) events touch."""
+    changes = StateChanges()
+    call_ids: set[str] = set()
+    conference_ids: set[str] = set()
+    participant_keys: set[tuple[str, str]] = set()
+    floor_events = []
+    for event in events:
+        if event.event_type == FLOOR_EVENT:
+            floor_events.append(event)
+            continue
+        if event.conference_id:
+            conference_ids.add(event.conference_id)
+            if event.call_control_id and is_participant_event(event.event_type):
+                participant_keys.add((event.conference_id, event.call_control_id))
+        if event.call_control_id and event.source != "texml":
+            call_ids.add(event.call_control_id)
+    for event in floor_events:
+        conference_ids.add(event.conference_id)
+    changes.conferences = project_conferences(conference_ids, events)
+    for event in floor_events:
+        moved = apply_floor_change(event)
+        if moved is not None:
+            changes.conferences.append(moved)
+    changes.participants = project_participants(participant_keys, events)
+    _touch_conferences_of(changes)
+    changes.calls = project_calls(call_ids, events)
+    return changes
+
+
+def _touch_conferences_of(changes: StateChanges) -> None:
+    """A participant change alters its conference's row (the live count): bump its version too."""
+    pks = {p.conference_id for p in changes.participants} - {c.pk for c in changes.conferences}
+    if pks:
+        Conference.objects.filter(pk__in=pks).update(version=F("version") + 1)
+        changes.conferences += list(Conference.objects.filter(pk__in=pks))
+
+
+def _identity(event: IncomingEvent | Event) -> tuple[str, str]:
+    return (event.event_id, event.event_type)
+
+
+def _store_new(incoming: Sequence[IncomingEvent]) -> tuple[list[Event], set[tuple[str, str]]]:
+    ids = {event.event_id for event in incoming}
+    known = set(Event.objects.filter(event_id__in=ids).values_list("event_id", "event_type"))
+    fresh: dict[tuple[str, str], Event] = {}
+    for event in incoming:
+        key = _identity(event)
+        if key not in known and key not in fresh:
+            fresh[key] = _event_row(event)
+    stored = list(fresh.values())
+    # The log is the hot path: a prepared INSERT costs a fraction of bulk_create's per-field work.
+    insert_rows(Event, stored)
+    return stored, known
+
+
+def ingest_events(incoming: Sequence[IncomingEvent]) -> list[bool]:
+    """Store and apply a batch; returns, per event, whether it was new (False: a duplicate).
+
+    A duplicate delivery (same `data.id` and type) changes no state; it is only counted on the
+    stored event.
+    """
+    for attempt in range(_RACE_RETRIES):
+        try:
+            with transaction.atomic():
+                stored, known = _store_new(incoming)
+                changes = project_events(stored)
+                seen: set[tuple[str, str]] = set()
+                duplicates: list[tuple[str, str]] = []
+                results = []
+                for event in incoming:
+                    key = _identity(event)
+                    is_new = key not in known and key not in seen
+                    seen.add(key)
+                    results.append(is_new)
+                    if not is_new:
+                        duplicates.append(key)
+                for event_id, event_type in duplicates:
+                    Event.objects.filter(event_id=event_id, event_type=event_type).update(
+                        duplicates=F("duplicates") + 1, last_delivery_at=timezone.now()
+                    )
+                transaction.on_commit(lambda changes=changes: publish_changes(changes))
+            return results
+        except (IntegrityError, OperationalError) as error:
+            # Another process stored one of these ids between our read and our insert, or (on
+            # PostgreSQL) two workers' batches each locked a call the other needed and the
+            # database broke the deadlock by failing this one: either way, the batch can run again.
+            if isinstance(error, OperationalError) and not _is_deadlock(error):
+                raise
+            if attempt == _RACE_RETRIES - 1:
+                raise
+            logger.info(
+                "webhook batch raced another worker (%s); retrying it", type(error.__cause__).__name__
+            )
+    raise AssertionError("unreachable")
+
+
+def _is_deadlock(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == _DEADLOCK_DETECTED
+
+
+def publish_changes(changes: StateChanges) -> None:
+    from dashboard.realtime.broadcast import broadcast_changes
+
+    broadcast_changes(changes)
+
+
+def record_rejection(*, endpoint: str, reason: str, status: int, remote_addr: str, body_bytes: int) -> None:
+    RejectedWebhook.objects.create(
+        endpoint=endpoint,
+        reason=reason[:200],
+        status=status,
+        remote_addr=remote_addr[:64],
+        body_bytes=body_bytes,
+    )

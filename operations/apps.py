@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    """What spans calls and conferences: history, overview, reconciliation, delivery health."""
+
+    name = "operations"

@@ -1,0 +1,12 @@
+"""Cross-cutting pages: the live overview."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from operations.overview import overview
+
+
+@login_required
+def overview_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard/overview.html", {"overview": overview()})

@@ -1,0 +1,294 @@
+"""Settings, read from environment variables.
+
+Every variable has a default that makes the embedded mode (SQLite, in-memory channel layer,
+the built-in simulator) work with nothing set. A bad value stops the process at start with a
+message naming the variable: a typo must not become a silent default in production.
+"""
+
+import base64
+import binascii
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("SWITCHBOARD_VAR_DIR", BASE_DIR / "var"))
+
+# The simulator's fixed demo key pair: public, so only ever a default in debug mode.
+DEMO_TELNYX_PUBLIC_KEY = "m7KRjthkirnHltiYx5sSgljWqkGcBTNGzXjRPNdVuL4="
+DEMO_TELNYX_API_KEY = "KEYSWITCHBOARDDEMO"
+DEMO_TELNYX_CONNECTION_ID = "1494404757140276705"
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        if default is None:
+            raise ImproperlyConfigured(f"{name} must be set")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {value!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_public_keys(name: str, default: list[str]) -> list[bytes]:
+    """One or two base64 Ed25519 public keys (two while a key is being rotated)."""
+    keys = []
+    for item in env_list(name, default):
+        try:
+            raw = base64.b64decode(item, validate=True)
+        except (binascii.Error, ValueError):
+            raise ImproperlyConfigured(f"{name} holds a value that is not base64") from None
+        if len(raw) != 32:
+            raise ImproperlyConfigured(f"{name} holds a key of {len(raw)} bytes; Ed25519 keys are 32")
+        keys.append(raw)
+    if not keys:
+        raise ImproperlyConfigured(f"{name} must hold at least one public key")
+    return keys
+
+
+def env_url(name: str, default: str) -> str:
+    value = env_str(name, default)
+    parsed = urlparse(value)
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise ImproperlyConfigured(f"{name} must be an http(s) URL, got {value!r}")
+    return value.rstrip("/")
+
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-embedded-mode-only" if DEBUG else None)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+TELNYX_API_KEY = env_str("TELNYX_API_KEY", DEMO_TELNYX_API_KEY if DEBUG else None)
+TELNYX_PUBLIC_KEYS = env_public_keys("TELNYX_PUBLIC_KEY", [DEMO_TELNYX_PUBLIC_KEY] if DEBUG else [])
+TELNYX_CONNECTION_ID = env_str("TELNYX_CONNECTION_ID", DEMO_TELNYX_CONNECTION_ID)
+TELNYX_API_BASE = env_url(
+    "TELNYX_API_BASE", "http://127.0.0.1:8001/v2" if DEBUG else "https://api.telnyx.com/v2"
+)
+TELNYX_TIMEOUT_SECS = env_int("TELNYX_TIMEOUT_SECS", 5, minimum=1)
+TELNYX_TEXML_ACCOUNT_SID = env_str("TELNYX_TEXML_ACCOUNT_SID", "AC-switchboard-demo")
+
+WEBHOOK_TOLERANCE_SECS = env_int("WEBHOOK_TOLERANCE_SECS", 300, minimum=1)
+WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 256 * 1024, minimum=1024)
+# Thresholds (seconds in state) past which a live row is coloured as needing attention.
+ALERT_RINGING_SECS = env_int("ALERT_RINGING_SECS", 30, minimum=1)
+ALERT_HOLD_SECS = env_int("ALERT_HOLD_SECS", 60, minimum=1)
+ALERT_QUEUED_SECS = env_int("ALERT_QUEUED_SECS", 120, minimum=1)
+# History: events, actions and rejected deliveries older than this are pruned (prune_history).
+HISTORY_RETENTION_DAYS = env_int("HISTORY_RETENTION_DAYS", 90, minimum=1)
+# Seconds without any webhook, while calls are live, before every page shows a warning banner.
+WEBHOOK_SILENCE_WARNING_SECS = env_int("WEBHOOK_SILENCE_WARNING_SECS", 300, minimum=10)
+# Seconds an ended call or a departed participant stays on a live page before it is removed.
+LIVE_GRACE_SECS = env_int("LIVE_GRACE_SECS", 5, minimum=0)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "channels",
+    "dashboard",
+    "calls",
+    "conferences",
+    "operations",
+    "simulator",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "dashboard.web.static_middleware.AsyncWhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "switchboard.urls"
+ASGI_APPLICATION = "switchboard.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dashboard.web.context_processors.switchboard",
+                "operations.history.context.delivery_warning",
+            ],
+        },
+    },
+]
+
+
+def sqlite_database(name: str | Path) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one failing
+        # on lock upgrade; WAL lets readers run beside the writer.
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECS", 20, minimum=1),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+        "CONN_MAX_AGE": 600,
+        # One file per test run: parallel runs (and xdist workers) never share a test database.
+        "TEST": {"NAME": str(VAR_DIR / f"test_switchboard_{os.getpid()}.sqlite3")},
+    }
+
+
+def database_from_env() -> dict:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        return sqlite_database(VAR_DIR / "switchboard.sqlite3")
+    try:
+        config = dj_database_url.parse(url)
+    except Exception as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        return sqlite_database(config["NAME"])
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL")
+    # A pooled connection killed by a database restart is noticed at checkout, not at first use.
+    config["CONN_HEALTH_CHECKS"] = True
+    # One test database per run: parallel runs never drop each other's.
+    config["TEST"] = {"NAME": f"test_{config['NAME']}_{os.getpid()}"}
+    if env_bool("DATABASE_POOL", True):
+        # Django's psycopg pool: no TCP handshake per request under ASGI's thread-per-request.
+        config.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 20, "timeout": 10}
+        config["CONN_MAX_AGE"] = 0
+    else:
+        config["CONN_MAX_AGE"] = 600
+    return config
+
+
+DATABASES = {"default": database_from_env()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    if urlparse(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL, got {REDIS_URL!r}")
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # redis-py 8 times sockets out after 5 s, exactly channels-redis's blocking pop: consumers
+            # then die and pages drop (django/channels_redis#422). A longer socket timeout avoids it.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}], "capacity": 1000, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_LOCKOUT_SECS = env_int("LOGIN_LOCKOUT_SECS", 900, minimum=1)
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "calls:live"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "dashboard.web.pagination.BoundedLimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {"TITLE": "Switchboard API", "VERSION": "0.1.0", "SERVE_INCLUDE_SCHEMA": False}
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "switchboard": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+        "simulator": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    },
+}
+
+# Commit webhooks through one long-lived writer thread in groups (see dashboard/ingest_writer.py).
+# In-process test clients turn it off to share the test's transaction.
+INGEST_WRITER_THREAD = True
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(WEBHOOK_MAX_BODY_BYTES, 2_621_440)

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from dashboard.accounts.views import GuardedLoginView
+from dashboard.webhooks.views import telnyx_webhook, texml_callback
+from operations.views import overview_page
+from switchboard.api_docs import api_docs, schema_view
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="calls:live", permanent=False)),
+    path("accounts/login/", GuardedLoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("webhooks/telnyx/", telnyx_webhook, name="webhook"),
+    path("webhooks/telnyx/texml/", texml_callback, name="texml-webhook"),
+    path("overview/", overview_page, name="overview"),
+    path("calls/", include("calls.urls")),
+    path("conferences/", include("conferences.urls")),
+    path("history/", include("operations.history.urls")),
+    path("api/schema/", schema_view, name="api-schema"),
+    path("api/docs/", api_docs, name="api-docs"),
+    path("api/", include("switchboard.api_urls")),
+    path("admin/", admin.site.urls),
+]
