@@ -5,11 +5,13 @@ that changed. Terminal states are sticky: once a hangup is folded in, nothing la
 call out of it, so a late or replayed event never resurrects a call.
 """
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
+from django.db.models import QuerySet
+
 from calls.models import Call, CallState
+from dashboard.eventlog.event_types import EventType
 from dashboard.eventlog.folding import (
     FoldableEvent,
     happened_at,
@@ -18,11 +20,9 @@ from dashboard.eventlog.folding import (
     iso,
     json_dict,
     json_list,
-    plan_folds,
-    state_of,
     text,
-    write_projection,
 )
+from dashboard.eventlog.projections import ProjectionSpec
 from dashboard.models import Event, EventSource
 
 _DTMF_LIMIT = 200
@@ -204,54 +204,54 @@ def _on_client_state_updated(state: dict, event: FoldableEvent, payload: dict) -
 
 
 HANDLERS: dict[str, Callable[[dict, FoldableEvent, dict], None]] = {
-    "call.initiated": _on_initiated,
-    "call.answered": _on_answered,
-    "call.bridged": _on_bridged,
-    "call.hangup": _on_hangup,
-    "call.hold": _on_hold,
-    "call.unhold": _on_unhold,
-    "call.enqueued": _on_enqueued,
-    "call.dequeued": _on_dequeued,
-    "call.dtmf.received": _on_dtmf,
-    "call.gather.ended": _record("gather", "status", "digits"),
-    "call.playback.started": _record("playback", "media_url", "media_name", "overlay"),
-    "call.playback.ended": _record(
+    EventType.CALL_INITIATED: _on_initiated,
+    EventType.CALL_ANSWERED: _on_answered,
+    EventType.CALL_BRIDGED: _on_bridged,
+    EventType.CALL_HANGUP: _on_hangup,
+    EventType.CALL_HOLD: _on_hold,
+    EventType.CALL_UNHOLD: _on_unhold,
+    EventType.CALL_ENQUEUED: _on_enqueued,
+    EventType.CALL_DEQUEUED: _on_dequeued,
+    EventType.CALL_DTMF_RECEIVED: _on_dtmf,
+    EventType.CALL_GATHER_ENDED: _record("gather", "status", "digits"),
+    EventType.CALL_PLAYBACK_STARTED: _record("playback", "media_url", "media_name", "overlay"),
+    EventType.CALL_PLAYBACK_ENDED: _record(
         "playback", "media_url", "media_name", "overlay", "status", "status_detail"
     ),
-    "call.speak.started": _record("speak"),
-    "call.speak.ended": _record("speak", "status"),
-    "call.recording.saved": _on_recording_saved,
-    "call.recording.error": _record("recording_error", "reason"),
-    "call.recording.transcription.saved": _record("transcription", "transcription_text", "status"),
-    "call.machine.detection.ended": _record("machine_detection", "result"),
-    "call.machine.greeting.ended": _record("machine_greeting", "result"),
-    "call.machine.premium.detection.ended": _record("machine_detection", "result"),
-    "call.machine.premium.greeting.ended": _record("machine_greeting", "result"),
-    "call.fork.started": _record("fork", "stream_type", extra=lambda e: {"active": True}),
-    "call.fork.stopped": _record("fork", "stream_type", extra=lambda e: {"active": False}),
-    "call.refer.started": _record(
+    EventType.CALL_SPEAK_STARTED: _record("speak"),
+    EventType.CALL_SPEAK_ENDED: _record("speak", "status"),
+    EventType.CALL_RECORDING_SAVED: _on_recording_saved,
+    EventType.CALL_RECORDING_ERROR: _record("recording_error", "reason"),
+    EventType.CALL_RECORDING_TRANSCRIPTION_SAVED: _record("transcription", "transcription_text", "status"),
+    EventType.CALL_MACHINE_DETECTION_ENDED: _record("machine_detection", "result"),
+    EventType.CALL_MACHINE_GREETING_ENDED: _record("machine_greeting", "result"),
+    EventType.CALL_MACHINE_PREMIUM_DETECTION_ENDED: _record("machine_detection", "result"),
+    EventType.CALL_MACHINE_PREMIUM_GREETING_ENDED: _record("machine_greeting", "result"),
+    EventType.CALL_FORK_STARTED: _record("fork", "stream_type", extra=lambda e: {"active": True}),
+    EventType.CALL_FORK_STOPPED: _record("fork", "stream_type", extra=lambda e: {"active": False}),
+    EventType.CALL_REFER_STARTED: _record(
         "refer", "from", "to", "sip_notify_response", extra=lambda e: {"status": "started"}
     ),
-    "call.refer.completed": _record(
+    EventType.CALL_REFER_COMPLETED: _record(
         "refer", "from", "to", "sip_notify_response", extra=lambda e: {"status": "completed"}
     ),
-    "call.refer.failed": _record(
+    EventType.CALL_REFER_FAILED: _record(
         "refer", "from", "to", "sip_notify_response", extra=lambda e: {"status": "failed"}
     ),
-    "siprec.started": _record("siprec", extra=lambda e: {"status": "started"}),
-    "siprec.stopped": _record("siprec", "hangup_cause", extra=lambda e: {"status": "stopped"}),
-    "siprec.failed": _record("siprec", "failure_cause", extra=lambda e: {"status": "failed"}),
-    "streaming.started": _record("streaming", "stream_url", extra=lambda e: {"status": "started"}),
-    "streaming.stopped": _record("streaming", "stream_url", extra=lambda e: {"status": "stopped"}),
-    "streaming.failed": _record(
+    EventType.SIPREC_STARTED: _record("siprec", extra=lambda e: {"status": "started"}),
+    EventType.SIPREC_STOPPED: _record("siprec", "hangup_cause", extra=lambda e: {"status": "stopped"}),
+    EventType.SIPREC_FAILED: _record("siprec", "failure_cause", extra=lambda e: {"status": "failed"}),
+    EventType.STREAMING_STARTED: _record("streaming", "stream_url", extra=lambda e: {"status": "started"}),
+    EventType.STREAMING_STOPPED: _record("streaming", "stream_url", extra=lambda e: {"status": "stopped"}),
+    EventType.STREAMING_FAILED: _record(
         "streaming", "failure_reason", "stream_id", "stream_type", extra=lambda e: {"status": "failed"}
     ),
-    "call.cost": _record("cost", "billed_duration_secs", "total_cost", "status"),
-    "conference.participant.joined": _on_participant_joined,
-    "conference.participant.left": _on_participant_left,
-    "dashboard.call.client_state_updated": _on_client_state_updated,
-    "reconcile.call.ended": _on_reconciled_end,
-    "reconcile.call.found": _on_reconciled_found,
+    EventType.CALL_COST: _record("cost", "billed_duration_secs", "total_cost", "status"),
+    EventType.CONFERENCE_PARTICIPANT_JOINED: _on_participant_joined,
+    EventType.CONFERENCE_PARTICIPANT_LEFT: _on_participant_left,
+    EventType.DASHBOARD_CALL_CLIENT_STATE_UPDATED: _on_client_state_updated,
+    EventType.RECONCILE_CALL_ENDED: _on_reconciled_end,
+    EventType.RECONCILE_CALL_FOUND: _on_reconciled_found,
 }
 
 
@@ -268,11 +268,11 @@ def fold_call(events: Iterable[FoldableEvent], start: dict | None = None) -> dic
             ("connection_id", "connection_id"),
         ):
             state[key] = state[key] or text(payload, field, 200)
-        if event.event_type == "call.initiated" or not state["from_number"]:
+        if event.event_type == EventType.CALL_INITIATED or not state["from_number"]:
             state["from_number"] = text(payload, "from") or state["from_number"]
             state["to_number"] = text(payload, "to") or state["to_number"]
         start_time = text(payload, "start_time", 40)
-        if state["start_time"] is None and (start_time or event.event_type == "call.initiated"):
+        if state["start_time"] is None and (start_time or event.event_type == EventType.CALL_INITIATED):
             state["start_time"] = happened_at(event)
         if payload.get("client_state"):
             state["client_state"] = text(payload, "client_state", 4000)
@@ -288,57 +288,47 @@ STATE_FIELDS = tuple(_initial_state())
 _FOLD_ONLY = ("event_id", "event_type", "source", "occurred_at", "received_at", "payload", "call_control_id")
 
 
-def _log_events(ids: set[str]) -> dict[str, list[Event]]:
-    by_call: dict[str, list[Event]] = defaultdict(list)
-    events = (
+def _call_of(event: Event) -> str | None:
+    """A call's own events, and the conference events about it; not TeXML callbacks or the floor."""
+    if not event.call_control_id or event.source == EventSource.TEXML or event.event_type == EventType.CONFERENCE_FLOOR_CHANGED:
+        return None
+    return event.call_control_id
+
+
+def _load_rows(ids: set[str]) -> dict[str, Call]:
+    calls = Call.objects.select_for_update().filter(call_control_id__in=ids).order_by("call_control_id")
+    return {call.call_control_id: call for call in calls}
+
+
+def _log(ids: set[str]) -> QuerySet[Event]:
+    return (
         Event.objects.filter(call_control_id__in=ids)
-        .exclude(event_type="conference.floor.changed")
+        .exclude(event_type=EventType.CONFERENCE_FLOOR_CHANGED)
         .exclude(source=EventSource.TEXML)
         .only(*_FOLD_ONLY)
     )
-    for event in events:
-        by_call[event.call_control_id].append(event)
-    return by_call
 
 
-def project_calls(call_control_ids: Iterable[str], new_events: Iterable[Event] | None = None) -> list[Call]:
-    """Bring the given calls up to date; returns the rows whose state changed.
-
-    With `new_events` (just stored), calls whose new events all come after what they have seen
-    continue from their stored state; the others, and all calls without `new_events`, are
-    refolded from the log. Rows are locked first, so two workers never fold one call at once.
-    """
-    ids = {cid for cid in call_control_ids if cid}
-    if not ids:
-        return []
-    existing = {
-        call.call_control_id: call
-        for call in Call.objects.select_for_update()
-        .filter(call_control_id__in=ids)
-        .order_by("call_control_id")
-    }
-    fresh: dict[str, list[Event]] | None = None
-    if new_events is not None:
-        fresh = defaultdict(list)
-        for event in new_events:
-            if (
-                event.call_control_id in ids
-                and event.event_type != "conference.floor.changed"
-                and event.source != EventSource.TEXML
-            ):
-                fresh[event.call_control_id].append(event)
-    continuing, refold = plan_folds(ids, existing, fresh)
-    folded = {
-        cid: fold_call(events, state_of(row, STATE_FIELDS) if row else None)
-        for cid, (row, events) in continuing.items()
-    }
-    if refold:
-        folded.update({cid: fold_call(events) for cid, events in _log_events(refold).items()})
-    return write_projection(
-        Call,
-        folded,
-        existing,
-        lambda cid, values: Call(call_control_id=cid, **values),
-        key_field="call_control_id",
-        redo=lambda taken: project_calls(taken, new_events),
+def _all_keys() -> QuerySet:
+    return (
+        Event.objects.exclude(call_control_id="")
+        .exclude(source=EventSource.TEXML)
+        .values_list("call_control_id", flat=True)
+        .distinct()
     )
+
+
+CALL_PROJECTION = ProjectionSpec(
+    name="calls",
+    model=Call,
+    order=30,
+    key_of=_call_of,
+    folds=lambda event: True,
+    fold=fold_call,
+    state_fields=STATE_FIELDS,
+    load_rows=_load_rows,
+    log=_log,
+    new_rows=lambda folded: {cid: Call(call_control_id=cid, **values) for cid, values in folded.items()},
+    all_keys=_all_keys,
+    race_key_field="call_control_id",
+)

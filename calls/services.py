@@ -3,10 +3,11 @@
 from django.conf import settings
 
 from calls.forms import CALL_ACTION_FORMS
+from calls.live import call_group
 from calls.models import Call
 from dashboard.actions.runner import ActionTarget, operator_event, perform_action
+from dashboard.eventlog.event_types import EventType
 from dashboard.models import OperatorAction
-from dashboard.realtime import groups
 from dashboard.telnyx import CALL_ACTIONS_WITHOUT_COMMAND_ID, TelnyxClient, TelnyxResponse
 
 
@@ -15,7 +16,7 @@ def _confirm_client_state(call_control_id: str):
     def confirm(response: TelnyxResponse, params: dict, command_id: str) -> list:
         return [
             operator_event(
-                "dashboard.call.client_state_updated",
+                EventType.DASHBOARD_CALL_CLIENT_STATE_UPDATED,
                 command_id=command_id,
                 call_control_id=call_control_id,
                 payload={"client_state": params.get("client_state", "")},
@@ -53,7 +54,7 @@ def call_run_command(
         channel=channel,
         action=action,
         target=ActionTarget(
-            kind="call", call_control_id=call.call_control_id, live_groups=(groups.call_group(call.pk),)
+            kind="call", call_control_id=call.call_control_id, live_groups=(call_group(call.pk),)
         ),
         form=form,
         send=send,

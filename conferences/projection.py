@@ -7,12 +7,18 @@ and departed participants are terminal. The floor (who is talking) changes far m
 anything else, so it is kept as a last-writer-wins register instead of being refolded.
 """
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 
 from conferences.models import Conference, ConferenceStatus, Participant, ParticipantStatus
+from dashboard.eventlog.event_types import (
+    PARTICIPANT_FACT_PREFIXES,
+    PARTICIPANT_MEDIA_PREFIXES,
+    PARTICIPANT_PREFIXES,
+    TEXML_PREFIX,
+    EventType,
+)
 from dashboard.eventlog.folding import (
     FoldableEvent,
     happened_at,
@@ -20,26 +26,16 @@ from dashboard.eventlog.folding import (
     iso,
     json_dict,
     json_list,
-    plan_folds,
-    state_of,
     text,
-    write_projection,
 )
+from dashboard.eventlog.projections import ProjectionSpec, StateChanges
 from dashboard.models import Event
 
-FLOOR_EVENT = "conference.floor.changed"
-_PARTICIPANT_MEDIA_PREFIXES = ("conference.participant.playback.", "conference.participant.speak.")
 _TRUE = {"true", "1", "yes"}
 
 
 def _flag(value: object) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() in _TRUE)
-
-
-def is_participant_event(event_type: str) -> bool:
-    return event_type.startswith(
-        ("conference.participant.", "dashboard.participant.", "texml.participant-", "reconcile.participant.")
-    )
 
 
 # --- conferences ------------------------------------------------------------------------------
@@ -74,52 +70,88 @@ def _conference_ended(state: dict, event: FoldableEvent, reason: str) -> None:
     state["end_reason"] = reason
 
 
+def _on_created(state: dict, event: FoldableEvent, payload: dict) -> None:
+    _conference_started(state, event)
+    state["name"] = text(payload, "name") or state["name"]
+
+
+def _on_participant_joined(state: dict, event: FoldableEvent, payload: dict) -> None:
+    _conference_started(state, event)
+
+
+def _on_ended(state: dict, event: FoldableEvent, payload: dict) -> None:
+    _conference_ended(state, event, text(payload, "reason", 40))
+
+
+def _on_texml_ended(state: dict, event: FoldableEvent, payload: dict) -> None:
+    _conference_ended(state, event, text(payload, "ReasonConferenceEnded", 40) or "ended")
+
+
+def _on_reconciled_name(state: dict, event: FoldableEvent, payload: dict) -> None:
+    state["name"] = state["name"] or text(payload, "name")
+
+
+def _on_reconciled_end(state: dict, event: FoldableEvent, payload: dict) -> None:
+    _conference_ended(state, event, "reconciled")
+
+
+def _on_recording_saved(state: dict, event: FoldableEvent, payload: dict) -> None:
+    state["details"].setdefault("recordings", []).append(
+        {
+            "recording_id": text(payload, "recording_id", 200),
+            "format": text(payload, "format", 10),
+            "channels": text(payload, "channels", 20),
+            "recording_urls": json_dict(payload, "recording_urls"),
+            "public_recording_urls": json_dict(payload, "public_recording_urls"),
+        }
+    )
+
+
+def _on_media(state: dict, event: FoldableEvent, payload: dict) -> None:
+    facet = "playback" if ".playback." in event.event_type else "speak"
+    state["details"][facet] = {
+        "event": event.event_type,
+        "at": iso(happened_at(event)),
+        "media_url": text(payload, "media_url"),
+        "media_name": text(payload, "media_name"),
+    }
+
+
+CONFERENCE_HANDLERS: dict[str, Callable[[dict, FoldableEvent, dict], None]] = {
+    EventType.CONFERENCE_CREATED: _on_created,
+    EventType.TEXML_CONFERENCE_START: _on_created,
+    EventType.RECONCILE_CONFERENCE_FOUND: _on_created,
+    EventType.CONFERENCE_PARTICIPANT_JOINED: _on_participant_joined,
+    EventType.TEXML_PARTICIPANT_JOIN: _on_participant_joined,
+    EventType.CONFERENCE_ENDED: _on_ended,
+    EventType.TEXML_CONFERENCE_END: _on_texml_ended,
+    EventType.RECONCILE_CONFERENCE_NAMED: _on_reconciled_name,
+    EventType.RECONCILE_CONFERENCE_ENDED: _on_reconciled_end,
+    EventType.CONFERENCE_RECORDING_SAVED: _on_recording_saved,
+    EventType.CONFERENCE_PLAYBACK_STARTED: _on_media,
+    EventType.CONFERENCE_PLAYBACK_ENDED: _on_media,
+    EventType.CONFERENCE_SPEAK_STARTED: _on_media,
+    EventType.CONFERENCE_SPEAK_ENDED: _on_media,
+}
+
+
 def fold_conference(events: Iterable[FoldableEvent], start: dict | None = None) -> dict:
     state = start if start is not None else _conference_initial()
     for event in in_order(events):
         payload = event.payload if isinstance(event.payload, dict) else {}
-        kind = event.event_type
         state["last_event_at"] = max(filter(None, [state["last_event_at"], happened_at(event)]))
         state["connection_id"] = (
             state["connection_id"]
             or text(payload, "connection_id", 200)
             or text(payload, "ConnectionId", 200)
         )
-        if kind.startswith("texml."):
+        if event.event_type.startswith(TEXML_PREFIX):
             state["kind"] = "texml"
             state["account_sid"] = state["account_sid"] or text(payload, "AccountSid", 200)
             state["name"] = state["name"] or text(payload, "FriendlyName")
-        if kind in {"conference.created", "texml.conference-start", "reconcile.conference.found"}:
-            _conference_started(state, event)
-            state["name"] = text(payload, "name") or state["name"]
-        elif kind in {"conference.participant.joined", "texml.participant-join"}:
-            _conference_started(state, event)
-        elif kind == "conference.ended":
-            _conference_ended(state, event, text(payload, "reason", 40))
-        elif kind == "texml.conference-end":
-            _conference_ended(state, event, text(payload, "ReasonConferenceEnded", 40) or "ended")
-        elif kind == "reconcile.conference.named":
-            state["name"] = state["name"] or text(payload, "name")
-        elif kind == "reconcile.conference.ended":
-            _conference_ended(state, event, "reconciled")
-        elif kind == "conference.recording.saved":
-            state["details"].setdefault("recordings", []).append(
-                {
-                    "recording_id": text(payload, "recording_id", 200),
-                    "format": text(payload, "format", 10),
-                    "channels": text(payload, "channels", 20),
-                    "recording_urls": json_dict(payload, "recording_urls"),
-                    "public_recording_urls": json_dict(payload, "public_recording_urls"),
-                }
-            )
-        elif kind.startswith(("conference.playback.", "conference.speak.")):
-            facet = "playback" if ".playback." in kind else "speak"
-            state["details"][facet] = {
-                "event": kind,
-                "at": iso(happened_at(event)),
-                "media_url": text(payload, "media_url"),
-                "media_name": text(payload, "media_name"),
-            }
+        handler = CONFERENCE_HANDLERS.get(event.event_type)
+        if handler:
+            handler(state, event, payload)
     return state
 
 
@@ -232,23 +264,23 @@ def _media(state: dict, event: FoldableEvent, payload: dict) -> None:
 
 
 PARTICIPANT_HANDLERS: dict[str, Callable[[dict, FoldableEvent, dict], None]] = {
-    "conference.participant.joined": _joined,
-    "texml.participant-join": _joined,
-    "conference.participant.left": _left,
-    "texml.participant-leave": _left,
-    "reconcile.participant.left": _left,
-    "reconcile.participant.found": _found,
-    "dashboard.participant.muted": _setter(muted=True),
-    "dashboard.participant.unmuted": _setter(muted=False),
-    "dashboard.participant.held": _setter(on_hold=True),
-    "dashboard.participant.unheld": _setter(on_hold=False),
-    "dashboard.participant.role_updated": _role_updated,
-    "dashboard.participant.updated": _updated,
-    "dashboard.participant.texml_updated": _texml_updated,
-    "conference.participant.playback.started": _media,
-    "conference.participant.playback.ended": _media,
-    "conference.participant.speak.started": _media,
-    "conference.participant.speak.ended": _media,
+    EventType.CONFERENCE_PARTICIPANT_JOINED: _joined,
+    EventType.TEXML_PARTICIPANT_JOIN: _joined,
+    EventType.CONFERENCE_PARTICIPANT_LEFT: _left,
+    EventType.TEXML_PARTICIPANT_LEAVE: _left,
+    EventType.RECONCILE_PARTICIPANT_LEFT: _left,
+    EventType.RECONCILE_PARTICIPANT_FOUND: _found,
+    EventType.DASHBOARD_PARTICIPANT_MUTED: _setter(muted=True),
+    EventType.DASHBOARD_PARTICIPANT_UNMUTED: _setter(muted=False),
+    EventType.DASHBOARD_PARTICIPANT_HELD: _setter(on_hold=True),
+    EventType.DASHBOARD_PARTICIPANT_UNHELD: _setter(on_hold=False),
+    EventType.DASHBOARD_PARTICIPANT_ROLE_UPDATED: _role_updated,
+    EventType.DASHBOARD_PARTICIPANT_UPDATED: _updated,
+    EventType.DASHBOARD_PARTICIPANT_TEXML_UPDATED: _texml_updated,
+    EventType.CONFERENCE_PARTICIPANT_PLAYBACK_STARTED: _media,
+    EventType.CONFERENCE_PARTICIPANT_PLAYBACK_ENDED: _media,
+    EventType.CONFERENCE_PARTICIPANT_SPEAK_STARTED: _media,
+    EventType.CONFERENCE_PARTICIPANT_SPEAK_ENDED: _media,
 }
 
 
@@ -280,118 +312,33 @@ CONFERENCE_FIELDS = tuple(_conference_initial())
 PARTICIPANT_FIELDS = tuple(_participant_initial())
 
 
-def _folds_into_conference(event_type: str) -> bool:
-    return event_type != FLOOR_EVENT and not event_type.startswith(
-        (
-            "conference.participant.playback.",
-            "conference.participant.speak.",
-            "dashboard.participant.",
-            "reconcile.participant.",
-        )
+def is_participant_event(event_type: str) -> bool:
+    return event_type.startswith(PARTICIPANT_PREFIXES)
+
+
+def _folds_into_conference(event: Event) -> bool:
+    # A participant's own media, commands and reconciliation change the participant, not the
+    # conference; the floor is a register of its own (`_settle_floor`).
+    return event.event_type != EventType.CONFERENCE_FLOOR_CHANGED and not event.event_type.startswith(
+        (*PARTICIPANT_MEDIA_PREFIXES, *PARTICIPANT_FACT_PREFIXES)
     )
 
 
-def _conference_log(ids: set[str]) -> dict[str, list[Event]]:
-    by_conference: dict[str, list[Event]] = defaultdict(list)
-    events = (
-        Event.objects.filter(conference_id__in=ids)
-        .exclude(event_type=FLOOR_EVENT)
-        .exclude(event_type__startswith="conference.participant.playback.")
-        .exclude(event_type__startswith="conference.participant.speak.")
-        .exclude(event_type__startswith="dashboard.participant.")
-        .exclude(event_type__startswith="reconcile.participant.")
-        .only(*_FOLD_FIELDS)
-    )
-    for event in events:
-        by_conference[event.conference_id].append(event)
-    return by_conference
+def _conference_of(event: Event) -> str | None:
+    return event.conference_id or None
 
 
-def project_conferences(
-    conference_ids: Iterable[str], new_events: Iterable[Event] | None = None
-) -> list[Conference]:
-    """Bring the given conferences up to date (see `calls.projection.project_calls`); every id gets a row."""
-    ids = {cid for cid in conference_ids if cid}
-    if not ids:
-        return []
-    existing = {
-        c.conference_id: c
-        for c in Conference.objects.select_for_update()
-        .filter(conference_id__in=ids)
-        .order_by("conference_id")
-    }
-    fresh: dict[str, list[Event]] | None = None
-    if new_events is not None:
-        fresh = defaultdict(list)
-        for event in new_events:
-            if event.conference_id in ids and _folds_into_conference(event.event_type):
-                fresh[event.conference_id].append(event)
-    continuing, refold = plan_folds(ids, existing, fresh)
-    folded = {
-        cid: fold_conference(events, state_of(row, CONFERENCE_FIELDS) if row else None)
-        for cid, (row, events) in continuing.items()
-    }
-    if refold:
-        log = _conference_log(refold)
-        # A conference only heard of through a floor change or participant media still gets a row.
-        folded.update({cid: fold_conference(log.get(cid, [])) for cid in refold})
-    return write_projection(
-        Conference, folded, existing, lambda cid, values: Conference(conference_id=cid, **values)
-    )
+def _load_conferences(ids: set[str]) -> dict[str, Conference]:
+    rows = Conference.objects.select_for_update().filter(conference_id__in=ids).order_by("conference_id")
+    return {conference.conference_id: conference for conference in rows}
 
 
-def _participant_log(keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[Event]]:
-    by_key: dict[tuple[str, str], list[Event]] = defaultdict(list)
-    if not keys:
-        return by_key
-    query = Q()
-    for conf, call in keys:
-        query |= Q(conference_id=conf, call_control_id=call)
-    for event in Event.objects.filter(query).exclude(event_type=FLOOR_EVENT).only(*_FOLD_FIELDS):
-        if is_participant_event(event.event_type):
-            by_key[(event.conference_id, event.call_control_id)].append(event)
-    return by_key
+def _conference_log(ids: set[str]) -> QuerySet[Event]:
+    return Event.objects.filter(conference_id__in=ids).only(*_FOLD_FIELDS)
 
 
-def project_participants(
-    keys: Iterable[tuple[str, str]], new_events: Iterable[Event] | None = None
-) -> list[Participant]:
-    """Bring participants, given as (conference_id, call_control_id), up to date; conferences must exist."""
-    wanted = {(conf, call) for conf, call in keys if conf and call}
-    if not wanted:
-        return []
-    conference_ids = {conf for conf, _ in wanted}
-    conferences = {c.conference_id: c for c in Conference.objects.filter(conference_id__in=conference_ids)}
-    existing = {
-        (p.conference.conference_id, p.call_control_id): p
-        for p in Participant.objects.select_for_update(of=("self",))
-        .filter(
-            conference__conference_id__in=conference_ids, call_control_id__in={call for _, call in wanted}
-        )
-        .select_related("conference")
-        .order_by("pk")
-        if (p.conference.conference_id, p.call_control_id) in wanted
-    }
-    fresh: dict[tuple[str, str], list[Event]] | None = None
-    if new_events is not None:
-        fresh = defaultdict(list)
-        for event in new_events:
-            key = (event.conference_id, event.call_control_id)
-            if key in wanted and is_participant_event(event.event_type):
-                fresh[key].append(event)
-    continuing, refold = plan_folds(wanted, existing, fresh)
-    folded = {
-        key: fold_participant(events, state_of(row, PARTICIPANT_FIELDS) if row else None)
-        for key, (row, events) in continuing.items()
-    }
-    if refold:
-        folded.update({key: fold_participant(events) for key, events in _participant_log(refold).items()})
-    return write_projection(
-        Participant,
-        folded,
-        existing,
-        lambda key, values: Participant(conference=conferences[key[0]], call_control_id=key[1], **values),
-    )
+def _all_conference_ids() -> QuerySet:
+    return Event.objects.exclude(conference_id="").values_list("conference_id", flat=True).distinct()
 
 
 def apply_floor_change(event: FoldableEvent) -> Conference | None:
@@ -411,13 +358,109 @@ def apply_floor_change(event: FoldableEvent) -> Conference | None:
     return conference
 
 
-def latest_floor_events(conference_ids: Iterable[str]) -> list[Event]:
+def _latest_floor_events(conference_ids: set[str]) -> list[Event]:
     """For a rebuild: the newest floor change of each conference."""
     latest: dict[str, Event] = {}
-    for event in Event.objects.filter(conference_id__in=set(conference_ids), event_type=FLOOR_EVENT).only(
-        *_FOLD_FIELDS
-    ):
+    events = Event.objects.filter(
+        conference_id__in=conference_ids, event_type=EventType.CONFERENCE_FLOOR_CHANGED
+    ).only(*_FOLD_FIELDS)
+    for event in events:
         current = latest.get(event.conference_id)
         if current is None or happened_at(event) > happened_at(current):
             latest[event.conference_id] = event
     return list(latest.values())
+
+
+def _settle_floor(conference_ids: set[str], new_events: Sequence[Event] | None) -> list[Conference]:
+    if new_events is None:
+        floor_events = _latest_floor_events(conference_ids)
+    else:
+        floor_events = [e for e in new_events if e.event_type == EventType.CONFERENCE_FLOOR_CHANGED]
+    return [moved for moved in map(apply_floor_change, floor_events) if moved is not None]
+
+
+CONFERENCE_PROJECTION = ProjectionSpec(
+    name="conferences",
+    model=Conference,
+    order=10,
+    key_of=_conference_of,
+    folds=_folds_into_conference,
+    fold=fold_conference,
+    state_fields=CONFERENCE_FIELDS,
+    load_rows=_load_conferences,
+    log=_conference_log,
+    new_rows=lambda folded: {cid: Conference(conference_id=cid, **values) for cid, values in folded.items()},
+    all_keys=_all_conference_ids,
+    settle=_settle_floor,
+)
+
+
+def _participant_of(event: Event) -> tuple[str, str] | None:
+    if event.conference_id and event.call_control_id and is_participant_event(event.event_type):
+        return (event.conference_id, event.call_control_id)
+    return None
+
+
+def _load_participants(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Participant]:
+    rows = (
+        Participant.objects.select_for_update(of=("self",))
+        .filter(
+            conference__conference_id__in={conf for conf, _ in keys},
+            call_control_id__in={call for _, call in keys},
+        )
+        .select_related("conference")
+        .order_by("pk")
+    )
+    found = {(p.conference.conference_id, p.call_control_id): p for p in rows}
+    return {key: row for key, row in found.items() if key in keys}
+
+
+def _participant_log(keys: set[tuple[str, str]]) -> QuerySet[Event]:
+    query = Q()
+    for conf, call in keys:
+        query |= Q(conference_id=conf, call_control_id=call)
+    return Event.objects.filter(query).only(*_FOLD_FIELDS)
+
+
+def _all_participant_keys() -> Iterable[tuple[str, str]]:
+    pairs = (
+        Event.objects.exclude(conference_id="")
+        .exclude(call_control_id="")
+        .values_list("conference_id", "call_control_id", "event_type")
+        .iterator()
+    )
+    return {(conf, call) for conf, call, kind in pairs if is_participant_event(kind)}
+
+
+def _new_participants(folded: dict[tuple[str, str], dict]) -> dict[tuple[str, str], Participant]:
+    # Conferences are projected first: every participant's conference has its row by now.
+    conferences = Conference.objects.in_bulk({conf for conf, _ in folded}, field_name="conference_id")
+    return {
+        (conf, call): Participant(conference=conferences[conf], call_control_id=call, **values)
+        for (conf, call), values in folded.items()
+    }
+
+
+PARTICIPANT_PROJECTION = ProjectionSpec(
+    name="participants",
+    model=Participant,
+    order=20,
+    key_of=_participant_of,
+    folds=lambda event: True,
+    fold=fold_participant,
+    state_fields=PARTICIPANT_FIELDS,
+    load_rows=_load_participants,
+    log=_participant_log,
+    new_rows=_new_participants,
+    all_keys=_all_participant_keys,
+    rebuild_chunk=200,
+)
+
+
+def touch_conferences_of_participants(changes: StateChanges) -> None:
+    """A participant change alters its conference's row (the live count): bump its version too."""
+    conferences = changes.setdefault("conferences", [])
+    pks = {p.conference_id for p in changes.get("participants", [])} - {c.pk for c in conferences}
+    if pks:
+        Conference.objects.filter(pk__in=pks).update(version=F("version") + 1)
+        conferences += list(Conference.objects.filter(pk__in=pks))

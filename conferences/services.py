@@ -7,19 +7,20 @@ updates: on success the dashboard records them as `dashboard.participant.*` even
 from django.conf import settings
 
 from conferences.forms import CONFERENCE_ACTION_FORMS, PARTICIPANT_ACTION_FORMS
+from conferences.live import conference_group
 from conferences.models import Conference, Participant, ParticipantStatus
 from dashboard.actions.runner import ActionTarget, operator_event, perform_action
+from dashboard.eventlog.event_types import EventType
 from dashboard.models import OperatorAction
-from dashboard.realtime import groups
 from dashboard.telnyx import CONFERENCE_ACTIONS_WITHOUT_COMMAND_ID, TelnyxClient, TelnyxResponse
 
 # Conference actions whose success is itself the fact, per affected participant.
 _CONFIRMED_BY_SUCCESS = {
-    "mute": "dashboard.participant.muted",
-    "unmute": "dashboard.participant.unmuted",
-    "hold": "dashboard.participant.held",
-    "unhold": "dashboard.participant.unheld",
-    "update": "dashboard.participant.role_updated",
+    "mute": EventType.DASHBOARD_PARTICIPANT_MUTED,
+    "unmute": EventType.DASHBOARD_PARTICIPANT_UNMUTED,
+    "hold": EventType.DASHBOARD_PARTICIPANT_HELD,
+    "unhold": EventType.DASHBOARD_PARTICIPANT_UNHELD,
+    "update": EventType.DASHBOARD_PARTICIPANT_ROLE_UPDATED,
 }
 
 
@@ -78,14 +79,14 @@ def _target(conference: Conference, participant: Participant | None = None) -> A
         return ActionTarget(
             kind="conference",
             conference_id=conference.conference_id,
-            live_groups=(groups.conference_group(conference.pk),),
+            live_groups=(conference_group(conference.pk),),
         )
     return ActionTarget(
         kind="participant",
         conference_id=conference.conference_id,
         call_control_id=participant.call_control_id,
         participant_id=participant.call_control_id,
-        live_groups=(groups.conference_group(conference.pk),),
+        live_groups=(conference_group(conference.pk),),
     )
 
 
@@ -154,7 +155,7 @@ def participant_run_command(
         confirm = _for_participant(
             _confirm(
                 conference,
-                "dashboard.participant.updated",
+                EventType.DASHBOARD_PARTICIPANT_UPDATED,
                 ("beep_enabled", "end_conference_on_exit", "soft_end_conference_on_exit"),
             ),
             call_control_id,
@@ -172,7 +173,7 @@ def participant_run_command(
         confirm = _for_participant(
             _confirm(
                 conference,
-                "dashboard.participant.texml_updated",
+                EventType.DASHBOARD_PARTICIPANT_TEXML_UPDATED,
                 ("Muted", "Hold", "Coaching", "EndConferenceOnExit"),
             ),
             call_control_id,

@@ -15,9 +15,10 @@ from django.conf import settings
 from calls.models import Call
 from conferences.models import Conference, ConferenceStatus, Participant, ParticipantStatus
 from dashboard.actions.runner import shared_client
+from dashboard.eventlog.event_types import EventType
+from dashboard.eventlog.incoming import IncomingEvent
 from dashboard.eventlog.ingest import ingest_events
 from dashboard.telnyx import TelnyxClient
-from dashboard.webhooks.parsing import IncomingEvent
 
 logger = logging.getLogger("switchboard.reconcile")
 
@@ -72,7 +73,7 @@ def _reconcile_calls(client: TelnyxClient, run: str, report: ReconcileReport) ->
         events.append(
             _event(
                 run,
-                "reconcile.call.ended",
+                EventType.RECONCILE_CALL_ENDED,
                 call_control_id=call_control_id,
                 payload={"reason": "not active at Telnyx"},
             )
@@ -89,7 +90,7 @@ def _reconcile_calls(client: TelnyxClient, run: str, report: ReconcileReport) ->
         events.append(
             _event(
                 run,
-                "reconcile.call.found",
+                EventType.RECONCILE_CALL_FOUND,
                 call_control_id=call_control_id,
                 payload={**payload, "connection_id": settings.TELNYX_CONNECTION_ID},
             )
@@ -114,7 +115,7 @@ def _reconcile_conferences(client: TelnyxClient, run: str, report: ReconcileRepo
         events.append(
             _event(
                 run,
-                "reconcile.conference.ended",
+                EventType.RECONCILE_CONFERENCE_ENDED,
                 conference_id=conference_id,
                 payload={"reason": "not in progress at Telnyx"},
             )
@@ -125,7 +126,7 @@ def _reconcile_conferences(client: TelnyxClient, run: str, report: ReconcileRepo
         events.append(
             _event(
                 run,
-                "reconcile.conference.found",
+                EventType.RECONCILE_CONFERENCE_FOUND,
                 conference_id=conference_id,
                 payload={"name": theirs[conference_id].get("name", "")},
             )
@@ -137,7 +138,7 @@ def _reconcile_conferences(client: TelnyxClient, run: str, report: ReconcileRepo
             events.append(
                 _event(
                     run,
-                    "reconcile.conference.named",
+                    EventType.RECONCILE_CONFERENCE_NAMED,
                     conference_id=conference_id,
                     payload={"name": theirs[conference_id]["name"]},
                 )
@@ -158,7 +159,7 @@ def _reconcile_conferences(client: TelnyxClient, run: str, report: ReconcileRepo
             events.append(
                 _event(
                     run,
-                    "reconcile.participant.left",
+                    EventType.RECONCILE_PARTICIPANT_LEFT,
                     conference_id=conference_id,
                     call_control_id=call_control_id,
                     payload={},
@@ -170,7 +171,7 @@ def _reconcile_conferences(client: TelnyxClient, run: str, report: ReconcileRepo
             events.append(
                 _event(
                     run,
-                    "reconcile.participant.found",
+                    EventType.RECONCILE_PARTICIPANT_FOUND,
                     conference_id=conference_id,
                     call_control_id=call_control_id,
                     payload={key: item.get(key) for key in ("muted", "on_hold", "call_leg_id")},

@@ -19,11 +19,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dashboard.eventlog.incoming import IncomingEvent
 from dashboard.eventlog.ingest import ingest_events
 from dashboard.models import ActionOutcome, OperatorAction
 from dashboard.realtime.broadcast import nudge
 from dashboard.telnyx import TelnyxClient, TelnyxError, TelnyxResponse, new_command_id
-from dashboard.webhooks.parsing import IncomingEvent
 
 logger = logging.getLogger("switchboard.actions")
 

@@ -11,24 +11,26 @@ from typing import Any, Protocol
 
 from django.db import connection
 
+from dashboard.eventlog.event_types import EventType
+
 # Tie-break for events stamped with the same instant: the order a call lives through them.
 _LIFECYCLE_RANK = {
-    "call.initiated": 0,
-    "texml.conference-start": 0,
-    "conference.created": 0,
-    "call.answered": 1,
-    "texml.participant-join": 1,
-    "conference.participant.joined": 1,
-    "call.bridged": 2,
-    "call.enqueued": 2,
-    "call.dequeued": 3,
-    "conference.participant.left": 8,
-    "texml.participant-leave": 8,
-    "call.hangup": 9,
-    "conference.ended": 9,
-    "texml.conference-end": 9,
-    "call.recording.saved": 10,
-    "call.cost": 11,
+    EventType.CALL_INITIATED: 0,
+    EventType.TEXML_CONFERENCE_START: 0,
+    EventType.CONFERENCE_CREATED: 0,
+    EventType.CALL_ANSWERED: 1,
+    EventType.TEXML_PARTICIPANT_JOIN: 1,
+    EventType.CONFERENCE_PARTICIPANT_JOINED: 1,
+    EventType.CALL_BRIDGED: 2,
+    EventType.CALL_ENQUEUED: 2,
+    EventType.CALL_DEQUEUED: 3,
+    EventType.CONFERENCE_PARTICIPANT_LEFT: 8,
+    EventType.TEXML_PARTICIPANT_LEAVE: 8,
+    EventType.CALL_HANGUP: 9,
+    EventType.CONFERENCE_ENDED: 9,
+    EventType.TEXML_CONFERENCE_END: 9,
+    EventType.CALL_RECORDING_SAVED: 10,
+    EventType.CALL_COST: 11,
 }
 _DEFAULT_RANK = 5
 
@@ -178,7 +180,7 @@ def write_projection(
     model: type,
     folded: dict,
     existing: dict,
-    create: Callable[[Hashable, dict], Any],
+    new_rows: Callable[[dict], dict],
     *,
     key_field: str | None = None,
     redo: Callable[[set], list] | None = None,
@@ -188,15 +190,14 @@ def write_projection(
     With `key_field` and `redo`, a new row that another worker created meanwhile (PostgreSQL) is
     not an error: `redo` folds those keys again, onto the row that now exists.
     """
-    created, updated = [], []
+    updated = []
     field_names: list[str] = []
+    unseen = {}
     for key, values in folded.items():
         field_names = list(values)
         row = existing.get(key)
         if row is None:
-            row = create(key, values)
-            row.version = 1
-            created.append(row)
+            unseen[key] = values
             continue
         fields = changed_fields(row, values)
         if not fields:
@@ -205,6 +206,9 @@ def write_projection(
             setattr(row, name, values[name])
         row.version += 1
         updated.append(row)
+    created = list(new_rows(unseen).values()) if unseen else []
+    for row in created:
+        row.version = 1
     if created and key_field and redo and connection.vendor == "postgresql":
         taken = _insert_unless_taken(model, created, key_field)
         if taken:

@@ -2,38 +2,21 @@
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from calls.projection import project_calls
-from conferences.models import Conference
-from conferences.projection import (
-    FLOOR_EVENT,
-    apply_floor_change,
-    is_participant_event,
-    project_conferences,
-    project_participants,
-)
 from dashboard.eventlog.folding import insert_rows
+from dashboard.eventlog.incoming import IncomingEvent
+from dashboard.eventlog.projections import project_events
 from dashboard.models import Event, RejectedWebhook
-from dashboard.webhooks.parsing import IncomingEvent
+from dashboard.realtime.broadcast import broadcast_changes
 
 logger = logging.getLogger("switchboard.ingest")
 
 _RACE_RETRIES = 3
 _DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
-
-
-@dataclass
-class StateChanges:
-    """What a batch changed, for the live pages."""
-
-    calls: list = field(default_factory=list)
-    conferences: list = field(default_factory=list)
-    participants: list = field(default_factory=list)
 
 
 def _event_row(incoming: IncomingEvent) -> Event:
@@ -51,44 +34,6 @@ def _event_row(incoming: IncomingEvent) -> Event:
         payload=incoming.payload,
         raw_body=incoming.raw_body,
     )
-
-
-def project_events(events: Sequence[Event]) -> StateChanges:
-    """Refold every entity the given (already stored) events touch."""
-    changes = StateChanges()
-    call_ids: set[str] = set()
-    conference_ids: set[str] = set()
-    participant_keys: set[tuple[str, str]] = set()
-    floor_events = []
-    for event in events:
-        if event.event_type == FLOOR_EVENT:
-            floor_events.append(event)
-            continue
-        if event.conference_id:
-            conference_ids.add(event.conference_id)
-            if event.call_control_id and is_participant_event(event.event_type):
-                participant_keys.add((event.conference_id, event.call_control_id))
-        if event.call_control_id and event.source != "texml":
-            call_ids.add(event.call_control_id)
-    for event in floor_events:
-        conference_ids.add(event.conference_id)
-    changes.conferences = project_conferences(conference_ids, events)
-    for event in floor_events:
-        moved = apply_floor_change(event)
-        if moved is not None:
-            changes.conferences.append(moved)
-    changes.participants = project_participants(participant_keys, events)
-    _touch_conferences_of(changes)
-    changes.calls = project_calls(call_ids, events)
-    return changes
-
-
-def _touch_conferences_of(changes: StateChanges) -> None:
-    """A participant change alters its conference's row (the live count): bump its version too."""
-    pks = {p.conference_id for p in changes.participants} - {c.pk for c in changes.conferences}
-    if pks:
-        Conference.objects.filter(pk__in=pks).update(version=F("version") + 1)
-        changes.conferences += list(Conference.objects.filter(pk__in=pks))
 
 
 def _identity(event: IncomingEvent | Event) -> tuple[str, str]:
@@ -134,7 +79,7 @@ def ingest_events(incoming: Sequence[IncomingEvent]) -> list[bool]:
                     Event.objects.filter(event_id=event_id, event_type=event_type).update(
                         duplicates=F("duplicates") + 1, last_delivery_at=timezone.now()
                     )
-                transaction.on_commit(lambda changes=changes: publish_changes(changes))
+                transaction.on_commit(lambda changes=changes: broadcast_changes(changes))
             return results
         except (IntegrityError, OperationalError) as error:
             # Another process stored one of these ids between our read and our insert, or (on
@@ -152,12 +97,6 @@ def ingest_events(incoming: Sequence[IncomingEvent]) -> list[bool]:
 
 def _is_deadlock(error: OperationalError) -> bool:
     return getattr(error.__cause__, "sqlstate", None) == _DEADLOCK_DETECTED
-
-
-def publish_changes(changes: StateChanges) -> None:
-    from dashboard.realtime.broadcast import broadcast_changes
-
-    broadcast_changes(changes)
 
 
 def record_rejection(*, endpoint: str, reason: str, status: int, remote_addr: str, body_bytes: int) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from django.db import close_old_connections, connection
 
-from dashboard.webhooks.parsing import IncomingEvent
+from dashboard.eventlog.incoming import IncomingEvent
 
 logger = logging.getLogger("switchboard.ingest")
 

@@ -14,7 +14,7 @@ import threading
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from dashboard.realtime import groups
+from dashboard.realtime.registry import live_kinds
 
 logger = logging.getLogger("switchboard.realtime")
 
@@ -38,21 +38,13 @@ def _note(kind: str, pk: int, version: int) -> dict:
     return {"type": "live.update", "kind": kind, "pk": pk, "version": version}
 
 
-def notes_for(changes: object) -> list[tuple[str, dict]]:
+def notes_for(changes: dict[str, list]) -> list[tuple[str, dict]]:
+    """The hints for a batch's changed rows ({projection name: rows}), per registered live kind."""
     notes = []
-    for conference in changes.conferences:
-        note = _note("conference", conference.pk, conference.version)
-        notes += [(groups.CONFERENCES, note), (groups.conference_group(conference.pk), note)]
-    for participant in changes.participants:
-        notes.append(
-            (
-                groups.conference_group(participant.conference_id),
-                _note("participant", participant.pk, participant.version),
-            )
-        )
-    for call in changes.calls:
-        note = _note("call", call.pk, call.version)
-        notes += [(groups.CALLS, note), (groups.call_group(call.pk), note)]
+    for kind in live_kinds():
+        for row in changes.get(kind.projection, ()):
+            note = _note(kind.kind, row.pk, row.version)
+            notes += [(group, note) for group in kind.groups(row)]
     return notes
 
 
@@ -100,7 +92,7 @@ def send(messages: list[tuple[str, dict]]) -> None:
     async_to_sync(_send_all)(messages)
 
 
-def broadcast_changes(changes: object) -> None:
+def broadcast_changes(changes: dict[str, list]) -> None:
     """Announce a committed batch's changes; never raises into the caller."""
     try:
         send(notes_for(changes))

@@ -6,10 +6,8 @@ Operator actions never travel over this socket; they go through forms and the AP
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from calls.models import Call
-from conferences.models import Conference
-from dashboard.realtime import groups
 from dashboard.realtime.fragments import fragments
+from dashboard.realtime.registry import live_kinds, live_page
 
 UNAUTHORISED = 4401
 NOT_FOUND = 4404
@@ -17,24 +15,22 @@ NOT_FOUND = 4404
 
 @database_sync_to_async
 def _group_for(scope_kwargs: dict) -> str | None:
-    target = scope_kwargs.get("target")
+    page = live_page(scope_kwargs.get("target", ""))
+    if page is None:
+        return None
     key = scope_kwargs.get("key")
-    if target == "calls" and not key:
-        return groups.CALLS
-    if target == "conferences" and not key:
-        return groups.CONFERENCES
-    if target == "calls":
-        pk = Call.objects.filter(call_control_id=key).values_list("pk", flat=True).first()
-        return groups.call_group(pk) if pk else None
-    if target == "conferences":
-        pk = Conference.objects.filter(conference_id=key).values_list("pk", flat=True).first()
-        return groups.conference_group(pk) if pk else None
-    return None
+    return page.detail_group(key) if key else page.list_group
+
+
+def _kinds_user_may_act_on(user: object) -> frozenset[str]:
+    return frozenset(
+        kind.kind for kind in live_kinds() if kind.act_permission and user.has_perm(kind.act_permission)
+    )
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
-    can_act = False
+    acts_on: frozenset[str] = frozenset()
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -45,7 +41,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if self.group is None:
             await self.close(code=NOT_FOUND)
             return
-        self.can_act = await database_sync_to_async(user.has_perm)("dashboard.participant_mute")
+        self.acts_on = await database_sync_to_async(_kinds_user_may_act_on)(user)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         # The page re-fetches its snapshot on this hello, so nothing between render and connect is lost.
@@ -74,7 +70,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"kind": "refresh", "dom_id": dom_id, "version": 0, "alive": True, "html": ""})
             return
         # Users who may not act get fragments without the buttons they could not use.
-        can_act = self.can_act and message["kind"] == "participant"
+        can_act = message["kind"] in self.acts_on
         fragment = await fragments.get(message["kind"], message["pk"], message["version"], can_act)
         if fragment is not None:
             await self.send(text_data=fragment)

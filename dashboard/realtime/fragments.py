@@ -12,11 +12,8 @@ from collections import OrderedDict
 
 from channels.db import database_sync_to_async
 from django.core.exceptions import ObjectDoesNotExist
-from django.template.loader import render_to_string
 
-from calls.models import Call
-from conferences.models import Participant, ParticipantStatus
-from conferences.selectors import conference_list, with_callers
+from dashboard.realtime.registry import live_kind
 
 _CACHE_SIZE = 4096
 
@@ -24,34 +21,9 @@ _CACHE_SIZE = 4096
 def render_fragment(kind: str, pk: int, can_act: bool) -> dict | None:
     """The current row as {dom_id, version, alive, html}; None when the row is gone."""
     try:
-        if kind == "call":
-            call = Call.objects.get(pk=pk)
-            html = render_to_string("calls/_call_row.html", {"call": call})
-            return {"dom_id": f"call-{pk}", "version": call.version, "alive": call.is_alive, "html": html}
-        if kind == "conference":
-            conference = conference_list().get(pk=pk)
-            html = render_to_string("conferences/_conference_row.html", {"conference": conference})
-            return {
-                "dom_id": f"conference-{pk}",
-                "version": conference.version,
-                "alive": conference.is_live,
-                "html": html,
-            }
-        if kind == "participant":
-            participant = with_callers(Participant.objects.all()).get(pk=pk)
-            html = render_to_string(
-                "conferences/_participant_row.html",
-                {"participant": participant, "can_act_on_participants": can_act},
-            )
-            return {
-                "dom_id": f"participant-{pk}",
-                "version": participant.version,
-                "alive": participant.status != ParticipantStatus.LEFT,
-                "html": html,
-            }
+        return live_kind(kind).render(pk, can_act)
     except ObjectDoesNotExist:
         return None
-    raise ValueError(f"unknown fragment kind {kind!r}")
 
 
 class FragmentCache:

@@ -3,12 +3,13 @@
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl
 
 from django.utils.dateparse import parse_datetime
+
+from dashboard.eventlog.incoming import IncomingEvent
 
 _ID_LIMIT = 200
 _TYPE_LIMIT = 120
@@ -17,22 +18,6 @@ _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89abAB]")
 
 class MalformedWebhook(Exception):
     """The body is not a webhook we can store; the message is returned to the sender."""
-
-
-@dataclass(frozen=True)
-class IncomingEvent:
-    event_id: str
-    event_type: str
-    source: str
-    occurred_at: datetime | None
-    attempt: int
-    payload: dict
-    raw_body: str
-    call_control_id: str = ""
-    call_session_id: str = ""
-    call_leg_id: str = ""
-    conference_id: str = ""
-    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 def _timestamp(value: object) -> datetime | None:
