@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from dashboard.accounts.views import GuardedLoginView
 from dashboard.webhooks.views import telnyx_webhook, texml_callback
 from operations.views import overview_page
-from switchboard.api_docs import api_docs, schema_view
+from switchboard.api_docs import redoc_view, schema_view, swagger_view
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="calls:live", permanent=False)),
@@ -19,7 +19,8 @@ urlpatterns = [
     path("conferences/", include("conferences.urls")),
     path("history/", include("operations.history.urls")),
     path("api/schema/", schema_view, name="api-schema"),
-    path("api/docs/", api_docs, name="api-docs"),
+    path("api/docs/", swagger_view, name="api-docs"),
+    path("api/redoc/", redoc_view, name="api-redoc"),
     path("api/", include("switchboard.api_urls")),
     path("admin/", admin.site.urls),
 ]

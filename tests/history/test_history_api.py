@@ -85,7 +85,8 @@ def test_a_token_exports_and_the_export_is_audited_as_api(api, supervisor_client
     )
 
 
-def test_the_schema_and_the_docs_are_served_without_any_cdn(viewer_client):
+def test_the_schema_describes_the_history_searches(viewer_client):
+    # The docs pages that render it (Swagger UI, Redoc) are tested in tests/pages/test_api_docs.py.
     schema = viewer_client.get("/api/schema/?format=json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
@@ -101,12 +102,6 @@ def test_the_schema_and_the_docs_are_served_without_any_cdn(viewer_client):
         "hangup_cause",
         "sort",
     } <= parameters
-    docs = viewer_client.get("/api/docs/")
-    assert docs.status_code == 200
-    page = docs.content.decode()
-    assert "/api/history/calls/" in page and "duration_min" in page
-    assert "<script" not in page.split("</main>")[0].split("<main>")[1]
-    assert "cdn" not in page
 
 
 def test_the_api_refuses_anonymous_requests(client):
