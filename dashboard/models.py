@@ -113,14 +113,3 @@ class OperatorAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.outcome}"
-
-
-class LoginFailure(models.Model):
-    """A failed login, kept briefly to slow down password guessing (see dashboard/login_guard.py)."""
-
-    at = models.DateTimeField(db_index=True)
-    username = models.CharField(max_length=150, db_index=True)
-    remote_addr = models.CharField(max_length=64, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.username} from {self.remote_addr}"

@@ -7,7 +7,9 @@ message naming the variable: a typo must not become a silent default in producti
 
 import base64
 import binascii
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -81,6 +83,17 @@ def env_public_keys(name: str, default: list[str]) -> list[bytes]:
     return keys
 
 
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (10.0.0.0/8), empty by default."""
+    entries = env_list(name, [])
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must hold IP addresses or networks, got {entry!r}") from None
+    return entries
+
+
 def env_url(name: str, default: str) -> str:
     value = env_str(name, default)
     parsed = urlparse(value)
@@ -119,6 +132,7 @@ LIVE_GRACE_SECS = env_int("LIVE_GRACE_SECS", 5, minimum=0)
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",  # login lockout, shared by every way to authenticate (see AUTHENTICATION_BACKENDS)
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -147,6 +161,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: turns a login refused for lockout into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "switchboard.urls"
@@ -236,8 +252,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
-LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
-LOGIN_LOCKOUT_SECS = env_int("LOGIN_LOCKOUT_SECS", 900, minimum=1)
+# Login lockout (django-axes). Axes' backend comes first, so every authenticate() call, whether from
+# the login page, the admin login, DRF or anything added later, is checked and counted in one place.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("LOGIN_LOCKOUT_SECS", 900, minimum=1))
+# Failures count per (normalised) username, whichever address they come from: a guesser spread over
+# many addresses still gets LOGIN_MAX_FAILURES guesses per account per cool-off. Not per address:
+# axes has one limit for every parameter group, so a per-address lock would shut a whole call centre
+# behind one NAT out after a few typos; and a success resets every group the request matches, so a
+# per-address group would let a viewer, logging in as themselves, wipe the failures an attacker built
+# up against the admin from the same address. (An ["ip_address", "username"] group would add nothing:
+# it only ever counts a subset of the username group's failures, against the same limit.) The price:
+# anyone can lock a known username out for LOGIN_LOCKOUT_SECS; an admin can unlock it under
+# "Access attempts" in the admin.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for ip_address in a group because user-agent or cookie keys can be rotated to dodge
+# the limit. A username key cannot be: changing it changes the account being attacked.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# A success clears that username's failures only (it is the only group; see above).
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "dashboard.accounts.forms.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "dashboard.accounts.views.client_ip"
+AXES_LOCKOUT_CALLABLE = "dashboard.accounts.views.lockout_response"
+# Proxies whose X-Forwarded-For is believed (IPs or networks); any other client's address is its own.
+TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "calls:live"
 LOGOUT_REDIRECT_URL = "login"
@@ -315,6 +357,8 @@ LOGGING = {
     "loggers": {
         "switchboard": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
         "simulator": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+        # Failed logins and lockouts (usernames and addresses masked; the admin's "Access attempts" has them).
+        "axes": {"handlers": ["console"], "level": "WARNING"},
     },
 }
 

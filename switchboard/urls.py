@@ -3,14 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from dashboard.accounts.views import GuardedLoginView
+from dashboard.accounts.forms import LoginForm
 from dashboard.webhooks.views import telnyx_webhook, texml_callback
 from operations.views import overview_page
 from switchboard.api_docs import redoc_view, schema_view, swagger_view
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="calls:live", permanent=False)),
-    path("accounts/login/", GuardedLoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(form_class=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("webhooks/telnyx/", telnyx_webhook, name="webhook"),
     path("webhooks/telnyx/texml/", texml_callback, name="texml-webhook"),
