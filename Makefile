@@ -22,11 +22,15 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo --host $(HOST) --port $(PORT)
 
+# In parallel, one pytest-xdist worker per CPU, each with its own database, ports and Redis database
+# (see tests/conftest.py); idle workers take tests queued on busy ones. PYTEST_ARGS="-n 0": serial.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
+# Style, then architecture: the import contracts in pyproject.toml ([tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # The production profile: several ASGI workers behind one port (set DATABASE_URL, REDIS_URL, ...).
 serve: install

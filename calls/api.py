@@ -10,9 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calls import selectors, services
-from calls.forms import CALL_ACTION_FORMS
 from calls.models import Call
 from dashboard.actions.api import ACTION_RESPONSES, run_action_for_api
+from dashboard.actions.spec import action_spec
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -74,7 +74,7 @@ class CallAction(APIView):
 
     @extend_schema(request=dict, responses=ACTION_RESPONSES)
     def post(self, request: Request, call_control_id: str, action: str) -> Response:
-        if action not in CALL_ACTION_FORMS or action == "dial":
+        if action_spec("call", action) is None or action == "dial":
             raise Http404("No such call action")
         call = selectors.call_get(call_control_id=call_control_id)
         return run_action_for_api(

@@ -6,8 +6,11 @@ class CallsConfig(AppConfig):
 
     def ready(self) -> None:
         from calls import live
+        from calls.actions import CALL_ACTIONS
         from calls.projection import CALL_PROJECTION
+        from dashboard.actions.spec import register_actions
         from dashboard.eventlog.projections import register_projection
 
         register_projection(CALL_PROJECTION)
+        register_actions(CALL_ACTIONS)
         live.register()

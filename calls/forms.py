@@ -1,7 +1,7 @@
 """One form per Telnyx call command, validated as Telnyx documents it (seeds 000, 002, 004).
 
-`CALL_ACTION_FORMS` maps the action path name (`POST /calls/{id}/actions/<name>`; `dial` is
-`POST /calls`) to its form. `command_id` is not a field: the service adds it.
+The call action table (`calls/actions.py`) names each command's form. `command_id` is not a
+field: the action runner adds it.
 """
 
 import ipaddress
@@ -209,14 +209,10 @@ class PlaybackOptionsForm(CallCommandForm):
 
 
 class AnswerForm(StreamingForm):
-    label = "Answer"
-    description = "Answer an incoming call. Needed before any other command on an inbound call."
+    """Answer an incoming call. Needed before any other command on an inbound call."""
 
 
 class BridgeForm(CallCommandForm):
-    label = "Bridge"
-    description = "Connect this call with another call, or with the first call waiting in a queue."
-
     call_control_id = call_control_id_field(help_text="The call to bridge with.")
     queue = text_field(help_text="Or: a queue whose first call to bridge with.")
     park_after_unbridge = enum_field(
@@ -227,16 +223,10 @@ class BridgeForm(CallCommandForm):
 
 
 class ClientStateUpdateForm(CommandForm):
-    label = "Update client state"
-    description = "Replace the state Telnyx echoes on every later webhook of this call."
-
     client_state = ClientStateField(required=True)
 
 
 class DialForm(StreamingForm, OutboundLegForm):
-    label = "Dial"
-    description = "Place a new outbound call from the Call Control application."
-
     to = DestinationsField(required=True)
     from_ = text_field(
         required=True, label="From", validators=[validate_e164], help_text="The caller id, in E.164."
@@ -253,18 +243,12 @@ class DialForm(StreamingForm, OutboundLegForm):
 
 
 class EnqueueForm(CallCommandForm):
-    label = "Enqueue"
-    description = "Put the call in a queue, created if it does not exist yet."
-
     queue_name = text_field(required=True)
     max_size = bounded_int(1, help_text="Calls the queue holds; only applies when it is created.")
     max_wait_time_secs = bounded_int(1)
 
 
 class ForkStartForm(CallCommandForm):
-    label = "Start forking"
-    description = "Stream the call's RTP media to a UDP target in real time."
-
     target = text_field(validators=[validate_fork_target], help_text="Both directions, udp:ip:port.")
     rx = text_field(validators=[validate_fork_target], help_text="Incoming media, udp:ip:port.")
     tx = text_field(validators=[validate_fork_target], help_text="Outgoing media, udp:ip:port.")
@@ -289,28 +273,18 @@ class ForkStartForm(CallCommandForm):
 
 
 class ForkStopForm(CallCommandForm):
-    label = "Stop forking"
-    description = "Stop streaming the call's media."
-
     stream_type = enum_field(FORK_STREAM_TYPES, help_text="The stream_type the fork was started with.")
 
 
 class GatherForm(DigitGatherForm):
-    label = "Gather digits"
-    description = "Collect DTMF digits from the caller."
-
     initial_timeout_millis = millis_field()
 
 
 class GatherStopForm(CallCommandForm):
-    label = "Stop gather"
-    description = "Stop the current gather."
+    """Stop the current gather."""
 
 
 class GatherUsingAudioForm(DigitGatherForm):
-    label = "Gather using audio"
-    description = "Play a prompt file until the caller enters the digits."
-
     audio_url = url_field()
     media_name = text_field()
     invalid_audio_url = url_field(help_text="Played when the digits are not valid.")
@@ -324,9 +298,6 @@ class GatherUsingAudioForm(DigitGatherForm):
 
 
 class GatherUsingSpeakForm(DigitGatherForm, SpeechForm):
-    label = "Gather using speech"
-    description = "Speak a prompt until the caller enters the digits."
-
     # Seed 002 documents this command's voice as a gender and its language as required.
     voice = enum_field(GATHER_VOICES, required=True)
     language = enum_field(SPEECH_LANGUAGES, required=True)
@@ -335,20 +306,14 @@ class GatherUsingSpeakForm(DigitGatherForm, SpeechForm):
 
 
 class HangupForm(CallCommandForm):
-    label = "Hang up"
-    description = "End the call."
-    destructive = True
+    """End the call."""
 
 
 class LeaveQueueForm(CallCommandForm):
-    label = "Leave queue"
-    description = "Take the call out of the queue it waits in."
+    """Take the call out of the queue it waits in."""
 
 
 class PlaybackStartForm(PlaybackOptionsForm):
-    label = "Play audio"
-    description = "Play an audio file on the call; consecutive plays queue up."
-
     audio_url = url_field()
     media_name = text_field()
     playback_content = text_field(
@@ -370,17 +335,11 @@ class PlaybackStartForm(PlaybackOptionsForm):
 
 
 class PlaybackStopForm(CallCommandForm):
-    label = "Stop audio"
-    description = "Stop audio playing on the call."
-
     overlay = OptionalBooleanField(help_text="Stop the overlay queue instead.")
     stop = enum_field(PLAYBACK_STOP)
 
 
 class RecordStartForm(CallCommandForm, BaseRecordStartForm):
-    label = "Start recording"
-    description = "Record the call."
-
     channels = enum_field(RECORDING_CHANNELS, required=True)
     max_length = bounded_int(0, 14400, help_text="Seconds, 0 to 14400; 0 means no limit.")
     timeout_secs = bounded_int(0, help_text="Seconds of silence before recording stops; 0 means never.")
@@ -388,33 +347,22 @@ class RecordStartForm(CallCommandForm, BaseRecordStartForm):
 
 
 class RecordStopForm(CallCommandForm):
-    label = "Stop recording"
-    description = "Stop recording the call."
-
     recording_id = text_field(validators=[validate_no_whitespace], help_text="Stop only this recording.")
 
 
 class RecordPauseForm(CallCommandForm):
-    label = "Pause recording"
-    description = "Pause the recording; resume it later."
+    """Pause the recording; resume it later."""
 
 
 class RecordResumeForm(CallCommandForm):
-    label = "Resume recording"
-    description = "Resume a paused recording."
+    """Resume a paused recording."""
 
 
 class ReferForm(SipHeadersForm, SipAuthForm):
-    label = "SIP refer"
-    description = "Ask the far end to call a SIP URI instead (SIP REFER)."
-
     sip_address = text_field(required=True, validators=[validate_sip_uri])
 
 
 class SendDtmfForm(CallCommandForm):
-    label = "Send DTMF"
-    description = "Send keypad tones from this leg."
-
     digits = forms.CharField(
         validators=[validate_dtmf_sequence], help_text="0-9 A-D * #, w = 0.5 s, W = 1 s."
     )
@@ -422,9 +370,6 @@ class SendDtmfForm(CallCommandForm):
 
 
 class SiprecStartForm(CallCommandForm):
-    label = "Start SIPREC"
-    description = "Send the call to the SIPREC recorder of a connector."
-
     connector_name = text_field()
     siprec_track = enum_field(MEDIA_TRACKS)
     sip_transport = enum_field(SIPREC_TRANSPORTS)
@@ -436,14 +381,10 @@ class SiprecStartForm(CallCommandForm):
 
 
 class SiprecStopForm(CallCommandForm):
-    label = "Stop SIPREC"
-    description = "End the SIPREC session."
+    """End the SIPREC session."""
 
 
 class SuppressionStartForm(CallCommandForm):
-    label = "Start noise suppression"
-    description = "Suppress background noise on the call (beta)."
-
     direction = enum_field(SUPPRESSION_DIRECTIONS)
     noise_suppression_engine = enum_field(SUPPRESSION_ENGINES)
     # Its keys depend on the engine and Telnyx still changes them: any JSON object.
@@ -451,23 +392,14 @@ class SuppressionStartForm(CallCommandForm):
 
 
 class SuppressionStopForm(CallCommandForm):
-    label = "Stop noise suppression"
-    description = "Stop suppressing noise on the call."
+    """Stop suppressing noise on the call."""
 
 
 class SwitchSupervisorRoleForm(CommandForm):
-    label = "Switch supervisor role"
-    description = (
-        "On a bridged call: barge speaks to both parties, whisper to the caller only, monitor listens."
-    )
-
     role = enum_field(SUPERVISOR_ROLES, required=True)
 
 
 class TransferForm(OutboundLegForm):
-    label = "Transfer"
-    description = "Send the call to a new destination; this leg is bridged to it when it answers."
-
     to = text_field(
         required=True, validators=[validate_e164_or_sip_uri], help_text="An E.164 number or a SIP URI."
     )
@@ -490,37 +422,4 @@ class TransferForm(OutboundLegForm):
 
 
 class SpeakForm(SpeechForm, PlaybackOptionsForm):
-    label = "Speak"
-    description = "Say text (or SSML) on the call."
-
-
-CALL_ACTION_FORMS: dict[str, type[CommandForm]] = {
-    "answer": AnswerForm,
-    "bridge": BridgeForm,
-    "client_state_update": ClientStateUpdateForm,
-    "dial": DialForm,
-    "enqueue": EnqueueForm,
-    "fork_start": ForkStartForm,
-    "fork_stop": ForkStopForm,
-    "gather": GatherForm,
-    "gather_stop": GatherStopForm,
-    "gather_using_audio": GatherUsingAudioForm,
-    "gather_using_speak": GatherUsingSpeakForm,
-    "hangup": HangupForm,
-    "leave_queue": LeaveQueueForm,
-    "playback_start": PlaybackStartForm,
-    "playback_stop": PlaybackStopForm,
-    "record_start": RecordStartForm,
-    "record_stop": RecordStopForm,
-    "record_pause": RecordPauseForm,
-    "record_resume": RecordResumeForm,
-    "refer": ReferForm,
-    "send_dtmf": SendDtmfForm,
-    "siprec_start": SiprecStartForm,
-    "siprec_stop": SiprecStopForm,
-    "suppression_start": SuppressionStartForm,
-    "suppression_stop": SuppressionStopForm,
-    "switch_supervisor_role": SwitchSupervisorRoleForm,
-    "transfer": TransferForm,
-    "speak": SpeakForm,
-}
+    """Say text (or SSML) on the call."""

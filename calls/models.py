@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from dashboard.db.functions import SecondsBetween
+
 
 class CallState(models.TextChoices):
     PARKED = "parked", "ringing"
@@ -47,14 +49,23 @@ class Call(models.Model):
         ordering = ["-start_time", "-id"]
         # Every index is paid on each webhook that touches a call, so: no LIKE-pattern twins (the
         # number searches are substring searches no b-tree serves), and no single-column index a
-        # composite one starts with (state, direction and hangup cause lead the history indexes of
-        # calls/migrations/0002; is_alive leads the live list's).
+        # composite one starts with (state, direction and hangup cause lead the history indexes below;
+        # is_alive leads the live list's).
         indexes = [
             models.Index(fields=["is_alive", "start_time"]),
             models.Index(fields=["call_session_id"], name="call_session_idx"),
             models.Index(fields=["conference_id"], name="call_conference_idx"),
             models.Index(fields=["from_number"], name="call_from_idx"),
             models.Index(fields=["to_number"], name="call_to_idx"),
+            # History: "call id" searches match the leg id too.
+            models.Index(fields=["call_leg_id"], name="call_leg_id_idx"),
+            # A filter on a common value (state=hangup: most calls) listed newest first: read in start
+            # order from these, where single-column indexes made SQLite sort them all.
+            models.Index(fields=["state", "start_time"], name="call_state_start_idx"),
+            models.Index(fields=["direction", "start_time"], name="call_direction_start_idx"),
+            models.Index(fields=["hangup_cause", "start_time"], name="call_cause_start_idx"),
+            # Duration searches and sorts, on the very expression the history search computes.
+            models.Index(SecondsBetween("start_time", "ended_at"), name="call_duration_idx"),
         ]
 
     def __str__(self) -> str:

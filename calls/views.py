@@ -14,12 +14,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from calls import selectors, services
-from calls.forms import CALL_ACTION_FORMS
+from calls.live import ROW_TEMPLATE
 from calls.models import Call
+from dashboard.actions.spec import ActionSpec, action_spec, actions_for
 from dashboard.actions.web import available_actions, handle_action_post
 
-_CALL_COMMANDS = {action: form for action, form in CALL_ACTION_FORMS.items() if action != "dial"}
-ROW_TEMPLATE = "calls/_call_row.html"
 # More rows to render than this: re-read the live list rather than name every pk in one IN (...).
 _MAX_PKS_IN_QUERY = 500
 # Where the rows go in the rendered page: they are spliced in as bytes, not passed through the template.
@@ -84,14 +83,13 @@ class LiveRows:
 live_rows = LiveRows()
 
 
+def _call_commands() -> list[ActionSpec]:
+    return [spec for spec in actions_for("call") if spec.name != "dial"]
+
+
 def _live_page(request: HttpRequest, bound: tuple | None = None, status: int = 200) -> HttpResponse:
     dial = available_actions(
-        request.user,
-        kind="call",
-        registry=CALL_ACTION_FORMS,
-        only=("dial",),
-        bound=bound,
-        url_for=lambda action: reverse("calls:dial"),
+        request.user, specs=[action_spec("call", "dial")], bound=bound, url_for=lambda action: reverse("calls:dial")
     )
     rows = live_rows.render()
     context = {"rows": mark_safe(_ROWS_MARK), "call_count": len(rows), "dial_actions": dial}  # noqa: S308
@@ -111,9 +109,9 @@ def _detail_page(
         "timeline": selectors.call_timeline(call=call),
         "actions": available_actions(
             request.user,
-            kind="call",
-            registry=_CALL_COMMANDS,
+            specs=_call_commands(),
             bound=bound,
+            state=call.state,
             url_for=lambda action: reverse("calls:action", args=[call.call_control_id, action]),
         ),
     }
@@ -133,7 +131,8 @@ def call_detail(request: HttpRequest, call_control_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def call_action(request: HttpRequest, call_control_id: str, action: str) -> HttpResponse:
-    if action not in _CALL_COMMANDS:
+    spec = action_spec("call", action)
+    if spec is None or action == "dial":
         raise Http404("No such call action")
     call = selectors.call_get(call_control_id=call_control_id)
     return handle_action_post(
@@ -141,7 +140,7 @@ def call_action(request: HttpRequest, call_control_id: str, action: str) -> Http
         run=partial(services.call_run_command, user=request.user, call=call, action=action),
         back_to=reverse("calls:detail", args=[call.call_control_id]),
         render_invalid=lambda errors: _detail_page(
-            request, call, bound=(action, _CALL_COMMANDS[action](request.POST)), status=400
+            request, call, bound=(action, spec.form(request.POST)), status=400
         ),
     )
 
@@ -154,6 +153,6 @@ def call_dial(request: HttpRequest) -> HttpResponse:
         run=partial(services.call_dial, user=request.user),
         back_to=reverse("calls:live"),
         render_invalid=lambda errors: _live_page(
-            request, bound=("dial", CALL_ACTION_FORMS["dial"](request.POST)), status=400
+            request, bound=("dial", action_spec("call", "dial").form(request.POST)), status=400
         ),
     )

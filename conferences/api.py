@@ -11,10 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conferences import selectors, services
-from conferences.forms import CONFERENCE_ACTION_FORMS
 from conferences.models import Conference, Participant
 from conferences.views import participant_actions_for
 from dashboard.actions.api import ACTION_RESPONSES, run_action_for_api
+from dashboard.actions.spec import action_spec
 
 
 class ConferenceSerializer(serializers.ModelSerializer):
@@ -105,7 +105,7 @@ class ConferenceAction(APIView):
 
     @extend_schema(request=dict, responses=ACTION_RESPONSES)
     def post(self, request: Request, conference_id: str, action: str) -> Response:
-        if action not in CONFERENCE_ACTION_FORMS:
+        if action_spec("conference", action) is None:
             raise Http404("No such conference action")
         conference = selectors.conference_get(conference_id=conference_id)
         return run_action_for_api(

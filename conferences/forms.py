@@ -1,9 +1,8 @@
 """One form per Telnyx conference command (reference §4, seeds 001 and 003).
 
-`CONFERENCE_ACTION_FORMS` maps `POST /conferences/{id}/actions/<name>` to its form.
-`PARTICIPANT_ACTION_FORMS` holds what a participant row offers: the same commands aimed at one
-participant, so they have no call_control_id field (the service fills it in from the participant),
-plus the participant PATCH and the TeXML participant update.
+The conference action tables (`conferences/actions.py`) name each command's form. Participant
+forms are the conference commands aimed at one participant, so they have no call_control_id
+field (the runner pins the participant's leg), plus the participant PATCH and the TeXML update.
 """
 
 from typing import Any
@@ -50,9 +49,6 @@ class RegionalForm(CommandForm):
 
 
 class ConferenceJoinForm(RegionalForm):
-    label = "Join call"
-    description = "Bring a call into this conference."
-
     call_control_id = call_control_id_field(required=True)
     client_state = ClientStateField()
     beep_enabled = enum_field(BEEP_ENABLED)
@@ -72,18 +68,11 @@ class ConferenceJoinForm(RegionalForm):
 
 
 class ConferenceLeaveForm(CommandForm):
-    label = "Remove call"
-    description = "Take a call out of the conference."
-    destructive = True
-
     call_control_id = call_control_id_field(required=True)
     beep_enabled = enum_field(BEEP_ENABLED)
 
 
 class ConferenceMuteForm(RegionalForm):
-    label = "Mute"
-    description = "Mute participants; with no ids, everyone."
-
     call_control_ids = call_control_ids_field(help_text="One per line; leave empty for everyone.")
 
     # Telnyx: an empty list means every participant, so the empty list is sent as such.
@@ -91,14 +80,10 @@ class ConferenceMuteForm(RegionalForm):
 
 
 class ConferenceUnmuteForm(ConferenceMuteForm):
-    label = "Unmute"
-    description = "Unmute participants; with no ids, everyone."
+    """Unmute participants; with no ids, everyone."""
 
 
 class ConferenceHoldForm(ConferenceMuteForm):
-    label = "Hold"
-    description = "Put participants on hold; with no ids, everyone."
-
     audio_url = url_field(help_text="Played to the participants on hold.")
     media_name = text_field(help_text="Played to the participants on hold.")
 
@@ -106,19 +91,11 @@ class ConferenceHoldForm(ConferenceMuteForm):
 
 
 class ConferenceUnholdForm(RegionalForm):
-    label = "Unhold"
-    description = "Take participants off hold."
-
     # Unlike mute, unhold names its participants: Telnyx requires the list.
     call_control_ids = call_control_ids_field(required=True)
 
 
 class ConferenceUpdateForm(CommandForm):
-    label = "Supervisor role"
-    description = (
-        "barge: a normal participant; monitor: hears all, muted; whisper: heard only by the listed calls."
-    )
-
     call_control_id = call_control_id_field(required=True)
     supervisor_role = enum_field(SUPERVISOR_ROLES, required=True)
     whisper_call_control_ids = call_control_ids_field(
@@ -127,16 +104,10 @@ class ConferenceUpdateForm(CommandForm):
 
 
 class ConferenceSpeakForm(RegionalForm, BaseSpeakForm):
-    label = "Speak"
-    description = "Say text (or SSML) to the conference or to some participants."
-
     call_control_ids = call_control_ids_field(help_text="One per line; leave empty for everyone.")
 
 
 class ConferencePlayForm(RegionalForm):
-    label = "Play audio"
-    description = "Play an audio file to the conference or to some participants."
-
     audio_url = url_field()
     media_name = text_field()
     loop = LoopField()
@@ -146,29 +117,20 @@ class ConferencePlayForm(RegionalForm):
 
 
 class ConferenceStopForm(CommandForm):
-    label = "Stop audio"
-    description = "Stop audio playing to the conference or to some participants."
-
     call_control_ids = call_control_ids_field(help_text="One per line; leave empty for everyone.")
 
 
 class ConferenceRecordStartForm(BaseRecordStartForm):
-    label = "Start recording"
-    description = "Record the conference."
+    """Record the conference."""
 
 
 class ConferenceRecordStopForm(RegionalForm):
-    label = "Stop recording"
-    description = "Stop recording the conference."
-
     client_state = ClientStateField()
     recording_id = text_field(validators=[validate_no_whitespace], help_text="Stop only this recording.")
 
 
 class ConferenceEndForm(CommandForm):
-    label = "End conference"
-    description = "End the conference and hang up every participant."
-    destructive = True
+    """End the conference and hang up every participant."""
 
 
 # Participant actions ------------------------------------------------------------------------
@@ -176,22 +138,18 @@ class ConferenceEndForm(CommandForm):
 
 
 class ParticipantMuteForm(ConferenceMuteForm):
-    description = "Mute this participant."
     call_control_ids = None
 
 
 class ParticipantUnmuteForm(ConferenceUnmuteForm):
-    description = "Unmute this participant."
     call_control_ids = None
 
 
 class ParticipantHoldForm(ConferenceHoldForm):
-    description = "Put this participant on hold."
     call_control_ids = None
 
 
 class ParticipantUnholdForm(ConferenceUnholdForm):
-    description = "Take this participant off hold."
     call_control_ids = None
 
 
@@ -200,16 +158,12 @@ class ParticipantSupervisorRoleForm(ConferenceUpdateForm):
 
 
 class ParticipantLeaveForm(ConferenceLeaveForm):
-    label = "Remove"
-    description = "Remove this participant from the conference."
     call_control_id = None
 
 
 class ParticipantUpdateForm(CommandForm):
     """`PATCH /conferences/{id}/participants/{participant_id}` (seed 001)."""
 
-    label = "Participant settings"
-    description = "Change the participant's beeps and whether leaving ends the conference."
     require_any = True
 
     beep_enabled = enum_field(BEEP_ENABLED)
@@ -222,8 +176,6 @@ class ParticipantUpdateForm(CommandForm):
 class TexmlParticipantUpdateForm(CommandForm):
     """The form-encoded TeXML participant update (seed 003): PascalCase names, "true"/"false"."""
 
-    label = "Update participant (TeXML)"
-    description = "Mute, hold, announce to or coach with a TeXML conference participant."
     require_any = True
 
     Muted = OptionalBooleanField()
@@ -259,30 +211,3 @@ class TexmlParticipantUpdateForm(CommandForm):
             return "true" if value else "false"
         return value
 
-
-CONFERENCE_ACTION_FORMS: dict[str, type[CommandForm]] = {
-    "join": ConferenceJoinForm,
-    "leave": ConferenceLeaveForm,
-    "mute": ConferenceMuteForm,
-    "unmute": ConferenceUnmuteForm,
-    "hold": ConferenceHoldForm,
-    "unhold": ConferenceUnholdForm,
-    "update": ConferenceUpdateForm,
-    "speak": ConferenceSpeakForm,
-    "play": ConferencePlayForm,
-    "stop": ConferenceStopForm,
-    "record_start": ConferenceRecordStartForm,
-    "record_stop": ConferenceRecordStopForm,
-    "end": ConferenceEndForm,
-}
-
-PARTICIPANT_ACTION_FORMS: dict[str, type[CommandForm]] = {
-    "mute": ParticipantMuteForm,
-    "unmute": ParticipantUnmuteForm,
-    "hold": ParticipantHoldForm,
-    "unhold": ParticipantUnholdForm,
-    "update": ParticipantSupervisorRoleForm,
-    "leave": ParticipantLeaveForm,
-    "participant_update": ParticipantUpdateForm,
-    "texml_update": TexmlParticipantUpdateForm,
-}

@@ -9,16 +9,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from conferences import selectors, services
-from conferences.forms import CONFERENCE_ACTION_FORMS, PARTICIPANT_ACTION_FORMS
 from conferences.models import Conference, Participant
+from dashboard.actions.spec import action_spec, actions_for
 from dashboard.actions.web import available_actions, handle_action_post
 
 
 def participant_actions_for(conference: Conference) -> tuple[str, ...]:
     """TeXML conferences take the form-encoded update; Call Control ones the rest."""
+    names = tuple(spec.name for spec in actions_for("participant"))
     if conference.kind == "texml":
-        return ("texml_update",)
-    return tuple(action for action in PARTICIPANT_ACTION_FORMS if action != "texml_update")
+        return tuple(name for name in names if name == "texml_update")
+    return tuple(name for name in names if name != "texml_update")
 
 
 def _detail_page(
@@ -28,12 +29,11 @@ def _detail_page(
         "conference": conference,
         "participants": selectors.conference_participants(conference=conference),
         "timeline": selectors.conference_timeline(conference=conference),
+        # TeXML conferences take no Call Control conference command.
         "actions": available_actions(
             request.user,
-            kind="conference",
-            registry=CONFERENCE_ACTION_FORMS,
+            specs=actions_for("conference") if conference.kind != "texml" else [],
             bound=bound,
-            only=None if conference.kind != "texml" else (),
             url_for=lambda action: reverse("conferences:action", args=[conference.conference_id, action]),
         ),
         "can_act_on_participants": request.user.has_perm("dashboard.participant_mute")
@@ -55,7 +55,8 @@ def conference_detail(request: HttpRequest, conference_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def conference_action(request: HttpRequest, conference_id: str, action: str) -> HttpResponse:
-    if action not in CONFERENCE_ACTION_FORMS:
+    spec = action_spec("conference", action)
+    if spec is None:
         raise Http404("No such conference action")
     conference = selectors.conference_get(conference_id=conference_id)
     return handle_action_post(
@@ -63,7 +64,7 @@ def conference_action(request: HttpRequest, conference_id: str, action: str) -> 
         run=partial(services.conference_run_command, user=request.user, conference=conference, action=action),
         back_to=reverse("conferences:detail", args=[conference.conference_id]),
         render_invalid=lambda errors: _detail_page(
-            request, conference, bound=(action, CONFERENCE_ACTION_FORMS[action](request.POST)), status=400
+            request, conference, bound=(action, spec.form(request.POST)), status=400
         ),
     )
 
@@ -91,14 +92,15 @@ def participant_action(
 def _participant_invalid(
     request: HttpRequest, conference: Conference, participant: Participant, action: str
 ) -> HttpResponse:
-    form = PARTICIPANT_ACTION_FORMS[action](request.POST)
+    spec = action_spec("participant", action)
+    form = spec.form(request.POST)
     form.is_valid()
     context = {
         "conference": conference,
         "participant": participant,
         "action": action,
         "form": form,
-        "label": form.label,
+        "label": spec.label,
         "url": reverse(
             "conferences:participant-action",
             args=[conference.conference_id, participant.call_control_id, action],

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class DashboardConfig(AppConfig):
@@ -8,8 +9,10 @@ class DashboardConfig(AppConfig):
     verbose_name = "Switchboard"
 
     def ready(self) -> None:
+        from dashboard.accounts.roles import create_roles_after_migrate
         from dashboard.eventlog.append_only import connect_append_only_guard
         from dashboard.web import converters
 
         connect_append_only_guard()
         converters.register()
+        post_migrate.connect(create_roles_after_migrate, sender=self, dispatch_uid="switchboard-roles")

@@ -3,8 +3,6 @@
 from django.conf import settings
 from django.db import models
 
-from dashboard.actions.permissions import all_permissions
-
 
 class EventSource(models.TextChoices):
     TELNYX = "telnyx", "Telnyx webhook"
@@ -36,11 +34,18 @@ class Event(models.Model):
         # The log is written on every webhook, so each index here is paid on every insert: no
         # LIKE-pattern twins (ids are matched whole), and no single-column index that a composite
         # one starts with (event_id: the identity constraint; event_type: the history index of
-        # migration 0003; conference_id: the one below).
+        # history index below; conference_id: the one below).
         indexes = [
             models.Index(fields=["conference_id", "call_control_id"]),
             models.Index(fields=["call_control_id"], name="event_call_idx"),
             models.Index(fields=["call_session_id"], name="event_session_idx"),
+            # History: events of some types, newest first, within a time range.
+            models.Index(fields=["event_type", "received_at"], name="event_type_received_idx"),
+            # Partial: only the rare repeated or retried deliveries are indexed, so ingest barely pays.
+            models.Index(
+                fields=["received_at"], name="event_duplicated_recv_idx", condition=models.Q(duplicates__gt=0)
+            ),
+            models.Index(fields=["received_at"], name="event_retried_recv_idx", condition=models.Q(attempt__gt=1)),
         ]
         # Telnyx's own documentation reuses one data.id across its sample events of different
         # types; a real duplicate delivery repeats both, so the pair is the identity.
@@ -109,7 +114,14 @@ class OperatorAction(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        permissions = all_permissions()
+        # History: one person's, one action's or one outcome's attempts, newest first.
+        indexes = [
+            models.Index(fields=["username", "created_at"], name="action_user_created_idx"),
+            models.Index(fields=["action", "created_at"], name="action_action_created_idx"),
+            models.Index(fields=["outcome", "created_at"], name="action_outcome_created_idx"),
+        ]
+        # One permission per registered action (dashboard/actions/spec.py), created after migrate
+        # by dashboard/accounts/roles.py: the action tables live in the apps, above this model.
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.outcome}"

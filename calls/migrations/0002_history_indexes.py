@@ -6,7 +6,7 @@ stays as its app defines it, and `makemigrations` sees no change.
 
 from django.db import migrations, models
 
-from operations.history.sql import SecondsBetween
+from dashboard.db.functions import SecondsBetween
 
 
 class Migration(migrations.Migration):

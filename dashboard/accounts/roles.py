@@ -1,9 +1,15 @@
-"""Roles as Django groups: viewer reads, supervisor acts on calls and conferences, admin also manages."""
+"""Roles as Django groups: viewer reads, supervisor acts on calls and conferences, admin also manages.
+
+Each registered action (dashboard/actions/spec.py) is one permission on the audit model. They and
+the three roles are created after every `migrate` (and every test database flush), so they exist
+before the first user does, and follow the action tables as they grow.
+"""
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
-from dashboard.actions.permissions import all_permissions
+from dashboard.actions.spec import all_actions
+from dashboard.models import OperatorAction
 
 ROLE_VIEWER = "viewer"
 ROLE_SUPERVISOR = "supervisor"
@@ -12,11 +18,17 @@ ROLES = (ROLE_VIEWER, ROLE_SUPERVISOR, ROLE_ADMIN)
 
 
 def action_permissions() -> list[Permission]:
-    from dashboard.models import OperatorAction
-
+    """Every action's permission, created where missing."""
     content_type = ContentType.objects.get_for_model(OperatorAction)
-    codenames = [codename for codename, _ in all_permissions()]
-    return list(Permission.objects.filter(content_type=content_type, codename__in=codenames))
+    wanted = {spec.permission: spec.permission_name for spec in all_actions()}
+    existing = {p.codename: p for p in Permission.objects.filter(content_type=content_type, codename__in=wanted)}
+    missing = [
+        Permission(content_type=content_type, codename=codename, name=name)
+        for codename, name in wanted.items()
+        if codename not in existing
+    ]
+    Permission.objects.bulk_create(missing)
+    return [*existing.values(), *missing]
 
 
 def ensure_roles() -> dict[str, Group]:
@@ -26,6 +38,10 @@ def ensure_roles() -> dict[str, Group]:
     groups[ROLE_SUPERVISOR].permissions.set(permissions)
     groups[ROLE_ADMIN].permissions.set(permissions)
     return groups
+
+
+def create_roles_after_migrate(**kwargs: object) -> None:
+    ensure_roles()
 
 
 def assign_role(user: object, role: str) -> None:

@@ -465,10 +465,6 @@ class CommandForm(forms.Form):
     (`from_` is sent as `from`). `command_id` is never a field: the service adds it.
     """
 
-    label: ClassVar[str] = ""
-    description: ClassVar[str] = ""
-    # The UI asks for confirmation before sending a destructive command.
-    destructive: ClassVar[bool] = False
     one_of: ClassVar[tuple[OneOf, ...]] = ()
     # Fields sent even when empty, because Telnyx gives the empty value a meaning.
     keep_empty: ClassVar[frozenset[str]] = frozenset()

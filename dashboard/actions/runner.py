@@ -10,7 +10,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dashboard.actions.spec import PIN_LIST, PIN_ONE, ActionSpec
 from dashboard.eventlog.incoming import IncomingEvent
 from dashboard.eventlog.ingest import ingest_events
 from dashboard.models import ActionOutcome, OperatorAction
@@ -29,9 +30,6 @@ logger = logging.getLogger("switchboard.actions")
 
 _SECRET_NAME = re.compile(r"pass(word)?|secret|token|auth|api_?key", re.IGNORECASE)
 REDACTED = "[redacted]"
-
-Send = Callable[[TelnyxClient, dict, str], TelnyxResponse]
-Confirm = Callable[[TelnyxResponse, dict, str], list[IncomingEvent]]
 
 
 class ActionDenied(Exception):
@@ -49,11 +47,32 @@ class ActionInvalid(Exception):
 
 @dataclass(frozen=True)
 class ActionTarget:
+    """What an action is aimed at: the ids it is audited under, fills its path with, and refreshes."""
+
     kind: str  # call, conference or participant
     call_control_id: str = ""
     conference_id: str = ""
     participant_id: str = ""
+    # Values for the spec's path placeholders ({call_control_id}, {conference_id}, ...).
+    path_ids: Mapping[str, str] = field(default_factory=dict)
+    # The legs a recorded fact is about, given the validated request (default: this call).
+    affected: Callable[[dict], list[str]] | None = None
     live_groups: tuple[str, ...] = field(default=())
+
+    def legs_affected(self, params: dict) -> list[str]:
+        if self.affected is not None:
+            return self.affected(params)
+        return [self.call_control_id] if self.call_control_id else []
+
+
+@dataclass
+class _Sent:
+    """What came back from one attempt to send a command."""
+
+    command_id: str
+    latency_ms: float
+    response: TelnyxResponse | None = None
+    error: TelnyxError | None = None
 
 
 def redact(params: object) -> object:
@@ -158,13 +177,11 @@ def shared_client() -> TelnyxClient:
 
 def perform_action(
     *,
-    user,
+    user,  # noqa: ANN001
     channel: str,
-    action: str,
+    spec: ActionSpec,
     target: ActionTarget,
-    form: forms.Form,
-    send: Send,
-    confirm: Confirm | None = None,
+    data: Mapping,
     submission_id: str = "",
     client: TelnyxClient | None = None,
 ) -> OperatorAction:
@@ -177,43 +194,77 @@ def perform_action(
         earlier = OperatorAction.objects.filter(submission_id=submission_id).first()
         if earlier is not None:
             return earlier  # a double click: the first submission already did (or tried) it
-    if not user.has_perm(f"dashboard.{target.kind}_{action}"):
-        record = _record(
-            user=user,
-            channel=channel,
-            action=action,
-            target=target,
-            outcome=ActionOutcome.DENIED,
-            parameters=_submitted(form),
-        )
-        raise ActionDenied(record)
-    if not form.is_valid():
-        record = _record(
-            user=user,
-            channel=channel,
-            action=action,
-            target=target,
-            outcome=ActionOutcome.INVALID,
-            parameters=_submitted(form),
-            error_detail=form.errors.as_text()[:2000],
-        )
-        raise ActionInvalid(form.errors.get_json_data(), record)
+    form = spec.form(data)
+    _check_permission(user, channel, spec, target, form)
+    params = _validated(user, channel, spec, target, form)
+    sent = _send(spec, target, params, client or shared_client())
+    return _record_outcome(user, channel, spec, target, params, sent, submission_id)
 
-    params = form.to_params()
+
+def _check_permission(user, channel: str, spec: ActionSpec, target: ActionTarget, form: forms.Form) -> None:  # noqa: ANN001
+    if spec.allowed_for(user):
+        return
+    record = _record(
+        user=user,
+        channel=channel,
+        action=spec.name,
+        target=target,
+        outcome=ActionOutcome.DENIED,
+        parameters=_submitted(form),
+    )
+    raise ActionDenied(record)
+
+
+def _validated(user, channel: str, spec: ActionSpec, target: ActionTarget, form: forms.Form) -> dict:  # noqa: ANN001
+    if form.is_valid():
+        return form.to_params()
+    record = _record(
+        user=user,
+        channel=channel,
+        action=spec.name,
+        target=target,
+        outcome=ActionOutcome.INVALID,
+        parameters=_submitted(form),
+        error_detail=form.errors.as_text()[:2000],
+    )
+    raise ActionInvalid(form.errors.get_json_data(), record)
+
+
+def _request_body(spec: ActionSpec, target: ActionTarget, params: dict) -> dict:
+    body = dict(params)
+    for name, value in (spec.defaults() if spec.defaults else {}).items():
+        body[name] = body.get(name) or value
+    if spec.pin == PIN_LIST:
+        body[PIN_LIST] = [target.call_control_id]
+    elif spec.pin == PIN_ONE:
+        body[PIN_ONE] = target.call_control_id
+    return body
+
+
+def _send(spec: ActionSpec, target: ActionTarget, params: dict, telnyx: TelnyxClient) -> _Sent:
     command_id = new_command_id()
     started = time.perf_counter()
-    response: TelnyxResponse | None = None
-    error: TelnyxError | None = None
-    telnyx = client or shared_client()
+    sent = _Sent(command_id=command_id, latency_ms=0.0)
     try:
-        response = send(telnyx, params, command_id)
+        sent.response = telnyx.command(
+            spec.method,
+            spec.path,
+            ids=target.path_ids,
+            params=_request_body(spec, target, params),
+            command_id=command_id if spec.command_id else None,
+            encoding=spec.encoding,
+        )
     except TelnyxError as exc:
-        error = exc
-    latency_ms = (time.perf_counter() - started) * 1000
+        sent.error = exc
+    sent.latency_ms = (time.perf_counter() - started) * 1000
+    return sent
 
-    outcome_fields: dict = {"latency_ms": latency_ms, "command_id": command_id}
+
+def _outcome_fields(sent: _Sent) -> dict:
+    fields: dict = {"latency_ms": sent.latency_ms, "command_id": sent.command_id}
+    error = sent.error
     if error is not None:
-        outcome_fields.update(
+        fields.update(
             outcome=ActionOutcome.REFUSED if error.kind == "refused" else ActionOutcome.FAILED,
             http_status=error.status,
             error_code=str(error.code or "")[:20],
@@ -224,26 +275,54 @@ def perform_action(
         )
     else:
         # Whatever Telnyx answers, the key never reaches the audit trail, even if quoted back.
-        stored = scrub_secret(redact(response.data), settings.TELNYX_API_KEY)
-        outcome_fields.update(outcome=ActionOutcome.OK, http_status=response.status, response=stored)
+        stored = scrub_secret(redact(sent.response.data), settings.TELNYX_API_KEY)
+        fields.update(outcome=ActionOutcome.OK, http_status=sent.response.status, response=stored)
+    return fields
 
+
+def recorded_facts(spec: ActionSpec, target: ActionTarget, params: dict, command_id: str) -> list[IncomingEvent]:
+    """The facts a successful command establishes when Telnyx sends no webhook for it."""
+    if not spec.records:
+        return []
+    payload = {key: params[key] for key in spec.records_fields if key in params}
+    return [
+        operator_event(
+            spec.records,
+            command_id=command_id,
+            call_control_id=leg,
+            conference_id=target.conference_id,
+            payload=payload,
+        )
+        for leg in target.legs_affected(params)
+    ]
+
+
+def _record_outcome(
+    user,  # noqa: ANN001
+    channel: str,
+    spec: ActionSpec,
+    target: ActionTarget,
+    params: dict,
+    sent: _Sent,
+    submission_id: str,
+) -> OperatorAction:
     with transaction.atomic():
         try:
             record = _record(
                 user=user,
                 channel=channel,
-                action=action,
+                action=spec.name,
                 target=target,
                 parameters=redact(params),
                 submission_id=submission_id or None,
-                **outcome_fields,
+                **_outcome_fields(sent),
             )
         except IntegrityError:
             # Two submissions of one form raced past the check above; the first one's record stands.
             return OperatorAction.objects.get(submission_id=submission_id)
-        if error is None and confirm is not None:
-            ingest_events(confirm(response, params, command_id))
+        if sent.error is None:
+            ingest_events(recorded_facts(spec, target, params, sent.command_id))
         transaction.on_commit(lambda: nudge(target.live_groups))
-    if error is not None:
-        logger.info("%s %s on %s: %s", record.username, action, target.kind, error)
+    if sent.error is not None:
+        logger.info("%s %s on %s: %s", record.username, spec.name, target.kind, sent.error)
     return record

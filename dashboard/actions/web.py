@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 
 from dashboard.actions.runner import ActionDenied, ActionInvalid
+from dashboard.actions.spec import ActionSpec
 from dashboard.models import ActionOutcome, OperatorAction
 
 
@@ -51,31 +52,30 @@ def handle_action_post(
 
 
 def available_actions(
-    user,
+    user,  # noqa: ANN001
     *,
-    kind: str,
-    registry: dict,
+    specs: list[ActionSpec],
     url_for: Callable[[str], str],
     bound: tuple[str, object] | None = None,
-    only: tuple[str, ...] | None = None,
+    state: str | None = None,
 ) -> list[dict]:
-    """The action forms this user may use, in registry order; a bound form replaces its blank one."""
+    """The actions this user may use (in `state`, when given), in table order; a bound form
+    replaces its blank one."""
     actions = []
-    for action, form_class in registry.items():
-        if only is not None and action not in only:
+    for spec in specs:
+        if not spec.allowed_for(user) or (state is not None and not spec.available_in(state)):
             continue
-        if not user.has_perm(f"dashboard.{kind}_{action}"):
-            continue
-        form = bound[1] if bound and bound[0] == action else form_class(auto_id=f"id_{kind}_{action}_%s")
+        is_bound = bool(bound and bound[0] == spec.name)
+        form = bound[1] if is_bound else spec.form(auto_id=f"id_{spec.target}_{spec.name}_%s")
         actions.append(
             {
-                "action": action,
+                "action": spec.name,
                 "form": form,
-                "label": form_class.label,
-                "description": form_class.description,
-                "destructive": form_class.destructive,
-                "url": url_for(action),
-                "open": bool(bound and bound[0] == action),
+                "label": spec.label,
+                "description": spec.description,
+                "destructive": spec.destructive,
+                "url": url_for(spec.name),
+                "open": is_bound,
             }
         )
     return actions

@@ -53,3 +53,7 @@ def live_kind(kind: str) -> LiveKind:
 
 def live_page(target: str) -> LivePage | None:
     return _pages.get(target)
+
+
+def live_targets() -> list[str]:
+    return list(_pages)

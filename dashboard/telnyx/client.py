@@ -12,12 +12,11 @@ from django.core.exceptions import ImproperlyConfigured
 from dashboard.telnyx.calls import CallEndpoints
 from dashboard.telnyx.conferences import ConferenceEndpoints
 from dashboard.telnyx.session import TelnyxSession
-from dashboard.telnyx.texml import TexmlEndpoints
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
 
 
-class TelnyxClient(CallEndpoints, ConferenceEndpoints, TexmlEndpoints):
+class TelnyxClient(CallEndpoints, ConferenceEndpoints):
     """Sync Telnyx v2 client.
 
     Each method returns a TelnyxResponse or raises TelnyxError. Connection errors, timeouts, 5xx

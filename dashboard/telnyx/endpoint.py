@@ -38,27 +38,26 @@ def text_fields(fields: Mapping[str, Scalar] | None) -> dict[str, str]:
 class EndpointBase:
     _session: TelnyxSession
 
-    def _command(
+    def command(
         self,
         method: str,
         path: str,
         *,
-        params: Params | None,
-        command_id: str | None,
-        accepts_command_id: bool,
+        ids: Mapping[str, str] | None = None,
+        params: Params | None = None,
+        command_id: str | None = None,
+        encoding: str = "json",
     ) -> TelnyxResponse:
-        """Send a command body; commands that take a command_id always carry one, so retries dedupe."""
+        """Send one command. `path` is a template ("/calls/{call_control_id}/actions/hangup") whose
+        placeholders `ids` fill, each as exactly one path segment. With a `command_id` the body
+        carries it, so Telnyx ignores a retry's repeat; `encoding="form"` posts a TeXML form."""
+        url = path.lstrip("/").format_map({name: path_segment(value) for name, value in (ids or {}).items()})
         body = {key: value for key, value in (params or {}).items() if value is not None}
-        if not accepts_command_id:
-            if command_id is not None:
-                raise ValueError(f"{method} {path} does not take a command_id")
-            return self._session.request(method, path, json_body=body)
-        given = body.get("command_id")
-        if command_id is not None and given is not None and given != command_id:
-            raise ValueError("command_id given twice with different values")
-        command_id = command_id or given or new_command_id()
-        body["command_id"] = command_id
-        return self._session.request(method, path, json_body=body, command_id=command_id)
+        if encoding == "form":
+            return self._session.request(method, url, form=text_fields(body))
+        if command_id is not None:
+            body["command_id"] = command_id
+        return self._session.request(method, url, json_body=body, command_id=command_id)
 
     def _numbered_pages(self, path: str, query: Mapping[str, str]) -> TelnyxResponse:
         """GET every page[number] page of a list, up to meta.total_pages."""

@@ -41,14 +41,6 @@ def iso(moment: object) -> str:
     return moment.isoformat() if hasattr(moment, "isoformat") else ""
 
 
-@register.simple_tag
-def participant_form(action: str, participant: object) -> object:
-    """A blank participant action form with ids unique to its row."""
-    from conferences.forms import PARTICIPANT_ACTION_FORMS
-
-    return PARTICIPANT_ACTION_FORMS[action](auto_id=f"id_p{participant.pk}_{action}_%s")
-
-
 @register.filter
 def web_link(url: object) -> str:
     """Only http(s) URLs become links: a recording URL is outside text (javascript: is not a link)."""

@@ -1,6 +1,5 @@
 """History searches through the API: the pages' FilterSets, Telnyx's field names, capped counts."""
 
-from collections import OrderedDict
 
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
@@ -9,52 +8,17 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calls.api import CallSerializer
 from conferences.api import ConferenceSerializer
 from dashboard.actions.api import OperatorActionSerializer
 from dashboard.eventlog.api import EventSerializer
+from dashboard.web.pagination import CappedLimitOffsetPagination
 from operations.history import services
 from operations.history.export import FORMATS, export_response
-from operations.history.paging import COUNT_CAP
 from operations.history.resources import RESOURCES
-
-
-class CappedLimitOffsetPagination(LimitOffsetPagination):
-    """`count` stops at COUNT_CAP (then `count_capped` is true): counting a broad search over
-    millions of events would cost more than the page. Offsets go as far as the cap."""
-
-    max_limit = 500
-
-    def get_count(self, queryset: QuerySet) -> int:
-        counted = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
-        self.count_capped = counted > COUNT_CAP
-        return min(counted, COUNT_CAP)
-
-    def get_paginated_response(self, data: list) -> Response:
-        return Response(
-            OrderedDict(
-                [
-                    ("count", self.count),
-                    ("count_capped", self.count_capped),
-                    ("next", self.get_next_link()),
-                    ("previous", self.get_previous_link()),
-                    ("results", data),
-                ]
-            )
-        )
-
-    def get_paginated_response_schema(self, schema: dict) -> dict:
-        paginated = super().get_paginated_response_schema(schema)
-        paginated["properties"]["count_capped"] = {
-            "type": "boolean",
-            "description": f"true when more than {COUNT_CAP} rows match: count is then {COUNT_CAP}",
-        }
-        return paginated
 
 
 class CallHistorySerializer(CallSerializer):

@@ -9,8 +9,8 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from calls.models import Call
+from dashboard.db.functions import EpochMinute
 from dashboard.models import Event, EventSource, RejectedWebhook
-from operations.history.sql import EpochMinute
 
 WEBHOOK_SOURCES = (EventSource.TELNYX, EventSource.TEXML)
 CHART_MINUTES = 60

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404
 
 from calls.models import Call
 from conferences.models import Conference, Participant, ParticipantStatus
+from dashboard.db.functions import SecondsBetween
 from dashboard.models import Event, OperatorAction
-from operations.history.sql import SecondsBetween
 
 # Telnyx's documented values, offered as suggestions: the filters accept anything, since a new
 # cause must stay searchable.

@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from dashboard.eventlog.timeline import event_entry
+from dashboard.web.pagination import PER_PAGE_CHOICES, CappedPaginator, per_page
 from operations.history import delivery, selectors, services
 from operations.history.export import FORMATS, export_response
-from operations.history.paging import PER_PAGE_CHOICES, CappedPaginator, per_page
 from operations.history.resources import RESOURCES, Resource
 
 

@@ -29,10 +29,20 @@ def test_a_viewer_sees_no_action_buttons(viewer_client, live_call):
     assert "Hang up" not in page and "action-form" not in page
 
 
-def test_a_supervisor_sees_the_action_forms(supervisor_client, live_call):
+def test_a_supervisor_sees_the_action_forms_that_fit_the_calls_state(supervisor_client, live_call):
     page = supervisor_client.get(f"/calls/{live_call.call_control_id}/").content.decode()
-    assert page.count('class="action-form"') >= 25
+    assert page.count('class="action-form"') >= 20
     assert "data-confirm" in page  # hangup asks for confirmation
+    # An answered call is not answered again, is in no queue, and is bridged to nobody to supervise.
+    for absent in ("actions/answer/", "actions/leave_queue/", "actions/switch_supervisor_role/"):
+        assert absent not in page
+    assert "actions/hangup/" in page and "actions/speak/" in page
+
+
+def test_an_ended_call_offers_no_action(supervisor_client, live_call, client):
+    post_webhook(client, fixture("call.hangup"))
+    page = supervisor_client.get(f"/calls/{live_call.call_control_id}/").content.decode()
+    assert 'class="action-form"' not in page
 
 
 @pytest.mark.parametrize("who", ["viewer", "outsider"])

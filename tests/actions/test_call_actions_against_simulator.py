@@ -3,10 +3,9 @@ the dashboard's state follows, and exactly one audit record is written per attem
 
 import pytest
 
-from calls.forms import CALL_ACTION_FORMS
 from calls.models import Call
+from dashboard.actions.spec import action_spec
 from dashboard.models import OperatorAction
-from dashboard.telnyx import CALL_ACTIONS_WITHOUT_COMMAND_ID
 from tests.helpers import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -88,7 +87,7 @@ def act(client, call: Call, action: str, data: dict):
 
 
 def body_for(action: str, data: dict) -> dict:
-    form = CALL_ACTION_FORMS[action](data)
+    form = action_spec("call", action).form(data)
     assert form.is_valid(), form.errors
     return form.to_params()
 
@@ -114,7 +113,7 @@ def test_each_call_action_reaches_telnyx_updates_state_and_is_audited(supervisor
     assert request["method"] == ("PUT" if action == "client_state_update" else "POST")
     assert request["path"] == f"/v2/calls/{call.call_control_id}/actions/{action}"
     expected = body_for(action, data)
-    if action not in CALL_ACTIONS_WITHOUT_COMMAND_ID:
+    if action_spec("call", action).command_id:
         expected["command_id"] = record["command_id"]
     assert request["body"] == expected
     assert OperatorAction.objects.filter(action=action, call_control_id=call.call_control_id).count() == 1

@@ -449,6 +449,5 @@ def test_to_params_refuses_an_invalid_or_unbound_form():
 
 
 def test_command_form_defaults():
-    assert (CommandForm.label, CommandForm.description, CommandForm.destructive) == ("", "", False)
     assert CommandForm.telnyx_name("from_") == "from"
     assert CommandForm.telnyx_name("to") == "to"

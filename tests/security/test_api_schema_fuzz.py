@@ -18,9 +18,8 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from calls.forms import CALL_ACTION_FORMS
-from conferences.forms import CONFERENCE_ACTION_FORMS, PARTICIPANT_ACTION_FORMS
 from conferences.models import Participant
+from dashboard.actions.spec import all_actions
 from tests.faults.telnyx_fake import MisbehavingTelnyx
 from tests.helpers import fixture, post_webhook
 
@@ -49,7 +48,7 @@ def real_ids(client, settings) -> dict[str, list[str]]:
             "call_control_id": [fixture("call.initiated")["data"]["payload"]["call_control_id"]],
             "conference_id": [participant.conference.conference_id],
             "participant_id": [participant.call_control_id],
-            "action": sorted({*CALL_ACTION_FORMS, *CONFERENCE_ACTION_FORMS, *PARTICIPANT_ACTION_FORMS}),
+            "action": sorted({spec.name for spec in all_actions()}),
             "resource": ["calls", "conferences", "events", "actions"],
             "fmt": ["csv", "json"],
         }

@@ -5,7 +5,7 @@ import pytest
 
 from calls.models import Call
 from conferences.models import Participant
-from dashboard.actions.permissions import CALL_ACTIONS, CONFERENCE_ACTIONS, PARTICIPANT_ACTIONS
+from dashboard.actions.spec import actions_for
 from dashboard.models import OperatorAction
 from tests.helpers import FIXTURES, fixture, post_webhook
 
@@ -41,13 +41,14 @@ def action_paths(targets: dict) -> list[tuple[str, str, str]]:
     call = targets["call"].call_control_id
     paths = [("call", "dial", "calls/dial/")]
     paths += [
-        ("call", action, f"calls/{call}/actions/{action}/") for action in CALL_ACTIONS if action != "dial"
+        ("call", spec.name, f"calls/{call}/actions/{spec.name}/") for spec in actions_for("call") if spec.name != "dial"
     ]
     conference = targets["participant"].conference.conference_id
     paths += [
-        ("conference", action, f"conferences/{conference}/actions/{action}/") for action in CONFERENCE_ACTIONS
+        ("conference", spec.name, f"conferences/{conference}/actions/{spec.name}/")
+        for spec in actions_for("conference")
     ]
-    for action in PARTICIPANT_ACTIONS:
+    for action in (spec.name for spec in actions_for("participant")):
         participant = targets["texml_participant" if action == "texml_update" else "participant"]
         prefix = (
             f"conferences/{participant.conference.conference_id}/participants/{participant.call_control_id}"
@@ -57,9 +58,9 @@ def action_paths(targets: dict) -> list[tuple[str, str, str]]:
 
 
 def test_every_action_is_covered(targets):
-    assert len(action_paths(targets)) == len(CALL_ACTIONS) + len(CONFERENCE_ACTIONS) + len(
-        PARTICIPANT_ACTIONS
-    )
+    every_action = {(kind, spec.name) for kind in ("call", "conference", "participant") for spec in actions_for(kind)}
+    assert {(kind, action) for kind, action, _ in action_paths(targets)} == every_action
+    assert len(every_action) > 40
 
 
 @pytest.mark.parametrize("channel", ["api", "web"])

@@ -47,3 +47,18 @@ def telnyx_error(status: int, code: str, title: str, detail: str, **extra: Any) 
     return httpx.Response(
         status, json={"errors": [{"code": code, "title": title, "detail": detail, **extra}]}
     )
+
+
+def call_command(client, action: str, *, call_control_id: str = "v3:call-1", params=None, command_id=None):  # noqa: ANN001, ANN201
+    """Send a call command the way the action runner does: POST /calls/{id}/actions/<action>."""
+    return client.command(
+        "POST",
+        f"/calls/{{call_control_id}}/actions/{action}",
+        ids={"call_control_id": call_control_id},
+        params=params,
+        command_id=command_id,
+    )
+
+
+def dial(client, *, params, command_id="cmd-dial"):  # noqa: ANN001, ANN201
+    return client.command("POST", "/calls", params=params, command_id=command_id)

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from telnyx_fakes import API_KEY, BASE_URL
+from telnyx_fakes import API_KEY, BASE_URL, call_command
 
 from dashboard.telnyx import ErrorKind, TelnyxClient, TelnyxError
 
@@ -149,7 +149,7 @@ def test_it_raises_a_parsed_error_from_the_client(fake, client):
     )
 
     with pytest.raises(TelnyxError) as caught:
-        client.hangup(call_control_id=CALL_ID, command_id="cmd-5")
+        call_command(client, "hangup", command_id="cmd-5")
 
     error = caught.value
     assert (error.kind, error.status, error.code, error.pointer) == (
@@ -180,7 +180,7 @@ def test_it_never_lets_an_echoed_api_key_into_an_error_or_the_logs(fake, client,
     )
 
     with caplog.at_level(logging.DEBUG), pytest.raises(TelnyxError) as caught:
-        client.hangup(call_control_id=CALL_ID)
+        call_command(client, "hangup", command_id="cmd-1")
 
     error = caught.value
     assert error.code == "10009"
@@ -199,7 +199,7 @@ def test_it_never_lets_the_api_key_into_a_transport_failure(sleeps):
     )
 
     with pytest.raises(TelnyxError) as caught:
-        client.answer(call_control_id=CALL_ID)
+        call_command(client, "answer", command_id="cmd-1")
 
     assert API_KEY not in str(caught.value)
     assert API_KEY not in repr(caught.value)
