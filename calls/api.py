@@ -1,5 +1,6 @@
 """Read API for calls, fields named as Telnyx names them."""
 
+from collections.abc import Callable
 from functools import partial
 
 from django.http import Http404
@@ -12,7 +13,8 @@ from rest_framework.views import APIView
 from calls import selectors, services
 from calls.models import Call
 from dashboard.actions.api import ACTION_RESPONSES, run_action_for_api
-from dashboard.actions.spec import action_spec
+from dashboard.actions.schema import request_serializer
+from dashboard.actions.spec import ActionSpec, action_spec
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -70,9 +72,9 @@ class CallDetail(generics.RetrieveAPIView):
 
 
 class CallAction(APIView):
-    """Send a Telnyx call command (answer, hangup, transfer, ...) to this call; returns the audit record."""
+    """Any call action by name: the one URL that answers 404 for names no operation documents."""
 
-    @extend_schema(request=dict, responses=ACTION_RESPONSES)
+    @extend_schema(exclude=True)
     def post(self, request: Request, call_control_id: str, action: str) -> Response:
         if action_spec("call", action) is None or action == "dial":
             raise Http404("No such call action")
@@ -82,9 +84,33 @@ class CallAction(APIView):
         )
 
 
+def call_action_view(spec: ActionSpec) -> Callable:
+    """One documented operation per call action (`call_hangup`, ...), with its typed body."""
+
+    class OneCallAction(CallAction):
+        @extend_schema(
+            operation_id=f"call_{spec.name}",
+            summary=spec.label,
+            description=f"{spec.description} Returns the audit record.",
+            request=request_serializer(spec),
+            responses=ACTION_RESPONSES,
+            tags=["call actions"],
+        )
+        def post(self, request: Request, call_control_id: str) -> Response:
+            return super().post(request, call_control_id, spec.name)
+
+    OneCallAction.__name__ = f"Call{spec.name.title().replace('_', '')}"
+    return OneCallAction.as_view()
+
+
 class CallDial(APIView):
     """Place a new outbound call; returns the audit record (with the new call_control_id)."""
 
-    @extend_schema(request=dict, responses=ACTION_RESPONSES)
+    @extend_schema(
+        operation_id="call_dial",
+        request=request_serializer(action_spec("call", "dial")),
+        responses=ACTION_RESPONSES,
+        tags=["call actions"],
+    )
     def post(self, request: Request) -> Response:
         return run_action_for_api(partial(services.call_dial, user=request.user), request.data)

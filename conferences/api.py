@@ -1,5 +1,6 @@
 """Read API for conferences and participants, fields named as Telnyx names them."""
 
+from collections.abc import Callable
 from functools import partial
 
 from django.http import Http404
@@ -14,7 +15,8 @@ from conferences import selectors, services
 from conferences.models import Conference, Participant
 from conferences.views import participant_actions_for
 from dashboard.actions.api import ACTION_RESPONSES, run_action_for_api
-from dashboard.actions.spec import action_spec
+from dashboard.actions.schema import request_serializer
+from dashboard.actions.spec import ActionSpec, action_spec
 
 
 class ConferenceSerializer(serializers.ModelSerializer):
@@ -101,9 +103,9 @@ class ParticipantList(generics.ListAPIView):
 
 
 class ConferenceAction(APIView):
-    """Send a conference command (mute all, end, play, ...); returns the audit record."""
+    """Any conference action by name: the one URL that answers 404 for undocumented names."""
 
-    @extend_schema(request=dict, responses=ACTION_RESPONSES)
+    @extend_schema(exclude=True)
     def post(self, request: Request, conference_id: str, action: str) -> Response:
         if action_spec("conference", action) is None:
             raise Http404("No such conference action")
@@ -115,9 +117,9 @@ class ConferenceAction(APIView):
 
 
 class ParticipantAction(APIView):
-    """Send a command to one participant (mute, hold, role, remove, update); returns the audit record."""
+    """Any participant action by name: the one URL that answers 404 for undocumented names."""
 
-    @extend_schema(request=dict, responses=ACTION_RESPONSES)
+    @extend_schema(exclude=True)
     def post(self, request: Request, conference_id: str, participant_id: str, action: str) -> Response:
         conference = selectors.conference_get(conference_id=conference_id)
         if action not in participant_actions_for(conference):
@@ -129,3 +131,38 @@ class ParticipantAction(APIView):
             ),
             request.data,
         )
+
+
+def _documented(spec: ActionSpec) -> dict:
+    return {
+        "operation_id": f"{spec.target}_{spec.name}",
+        "summary": spec.label,
+        "description": f"{spec.description} Returns the audit record.",
+        "request": request_serializer(spec),
+        "responses": ACTION_RESPONSES,
+        "tags": [f"{spec.target} actions"],
+    }
+
+
+def conference_action_view(spec: ActionSpec) -> Callable:
+    """One documented operation per conference action (`conference_mute`, ...)."""
+
+    class OneConferenceAction(ConferenceAction):
+        @extend_schema(**_documented(spec))
+        def post(self, request: Request, conference_id: str) -> Response:
+            return super().post(request, conference_id, spec.name)
+
+    OneConferenceAction.__name__ = f"Conference{spec.name.title().replace('_', '')}"
+    return OneConferenceAction.as_view()
+
+
+def participant_action_view(spec: ActionSpec) -> Callable:
+    """One documented operation per participant action (`participant_mute`, ...)."""
+
+    class OneParticipantAction(ParticipantAction):
+        @extend_schema(**_documented(spec))
+        def post(self, request: Request, conference_id: str, participant_id: str) -> Response:
+            return super().post(request, conference_id, participant_id, spec.name)
+
+    OneParticipantAction.__name__ = f"Participant{spec.name.title().replace('_', '')}"
+    return OneParticipantAction.as_view()

@@ -2,13 +2,33 @@ from django.urls import include, path
 
 from calls import api as calls_api
 from conferences import api as conferences_api
+from dashboard.actions.spec import actions_for
 from dashboard.eventlog import api
+
+# One documented operation per action, before the catch-all URLs that answer 404 for other names.
+call_actions = [
+    path(f"calls/<tid:call_control_id>/actions/{spec.name}/", calls_api.call_action_view(spec))
+    for spec in actions_for("call")
+    if spec.name != "dial"
+]
+conference_actions = [
+    path(f"conferences/<tid:conference_id>/actions/{spec.name}/", conferences_api.conference_action_view(spec))
+    for spec in actions_for("conference")
+]
+participant_actions = [
+    path(
+        f"conferences/<tid:conference_id>/participants/<tid:participant_id>/actions/{spec.name}/",
+        conferences_api.participant_action_view(spec),
+    )
+    for spec in actions_for("participant")
+]
 
 urlpatterns = [
     path("", api.api_root, name="api-root"),
     path("calls/", calls_api.CallList.as_view(), name="api-calls"),
     path("calls/dial/", calls_api.CallDial.as_view(), name="api-call-dial"),
     path("calls/<tid:call_control_id>/", calls_api.CallDetail.as_view(), name="api-call"),
+    *call_actions,
     path(
         "calls/<tid:call_control_id>/actions/<str:action>/",
         calls_api.CallAction.as_view(),
@@ -23,11 +43,13 @@ urlpatterns = [
         conferences_api.ParticipantList.as_view(),
         name="api-participants",
     ),
+    *conference_actions,
     path(
         "conferences/<tid:conference_id>/actions/<str:action>/",
         conferences_api.ConferenceAction.as_view(),
         name="api-conference-action",
     ),
+    *participant_actions,
     path(
         "conferences/<tid:conference_id>/participants/<tid:participant_id>/actions/<str:action>/",
         conferences_api.ParticipantAction.as_view(),

@@ -333,6 +333,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No badge fetched from swagger.io's online validator.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Choice sets several action bodies share, named once.
+    "ENUM_NAME_OVERRIDES": {
+        "HttpMethodEnum": "dashboard.actions.fields.HTTP_METHODS",
+        "RecordingFormatEnum": "dashboard.actions.fields.RECORDING_FORMATS",
+        "RecordingChannelsEnum": "dashboard.actions.fields.RECORDING_CHANNELS",
+        "RecordingTrimEnum": "dashboard.actions.fields.RECORDING_TRIM",
+        "TrackEnum": "calls.forms.RECORDING_TRACKS",
+        "MediaTrackEnum": "calls.forms.MEDIA_TRACKS",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

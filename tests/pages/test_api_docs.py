@@ -20,7 +20,13 @@ _LOADED = re.compile(r"<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)=
 _ROUTE_PARAMETER = re.compile(r"<(?:[^>:]+:)?(?P<name>[^>]+)>")
 _REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
 # Routed but left out of the schema on purpose: the API root is only a list of links.
-NOT_DOCUMENTED = {("GET", "/api/")}
+# The API root, and the catch-all action URLs that answer 404 for names no operation documents.
+NOT_DOCUMENTED = {
+    ("GET", "/api/"),
+    ("POST", "/api/calls/{call_control_id}/actions/{action}/"),
+    ("POST", "/api/conferences/{conference_id}/actions/{action}/"),
+    ("POST", "/api/conferences/{conference_id}/participants/{participant_id}/actions/{action}/"),
+}
 _METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -138,3 +144,15 @@ def test_the_schema_is_generated_once_per_process(viewer_client, monkeypatch):
     viewer_client.get("/api/schema/?format=json")
     monkeypatch.setattr(SchemaGenerator, "parse", lambda *a, **k: pytest.fail("schema generated again"))
     assert viewer_client.get("/api/schema/").status_code == 200
+
+
+def test_every_action_is_its_own_operation_with_a_typed_body(viewer_client):
+    schema = viewer_client.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/conferences/{conference_id}/participants/{participant_id}/actions/update/"]
+    body = operation["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    fields = schema["components"]["schemas"][body.rsplit("/", 1)[1]]["properties"]
+    assert operation["post"]["operationId"] == "participant_update"
+    assert {"supervisor_role", "whisper_call_control_ids"} <= set(fields)
+    assert "call_control_id" not in fields  # the participant's own leg is pinned by the server
+    dial = schema["paths"]["/api/calls/dial/"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["components"]["schemas"][dial["$ref"].rsplit("/", 1)[1]]["required"] == ["from_", "to"]
