@@ -1,9 +1,8 @@
-"""Shared pieces of the benchmark scripts: servers on loopback, signed webhooks, percentiles."""
+"""Shared pieces of the benchmark scripts: the production profile, signed webhooks, servers on
+loopback, percentiles. Ports, server processes and signatures are the tests' own (tests/support)."""
 
-import base64
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,8 +14,18 @@ import httpx
 from nacl.signing import SigningKey
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as `python bench/x.py`: the repository root is not on the path
+    sys.path.insert(0, str(ROOT))
+
+from tests.support.ports import free_port  # noqa: E402
+from tests.support.servers import ServerProcess, redis_answers, uvicorn_command  # noqa: E402
+from tests.support.signing import public_key_b64, signature  # noqa: E402
+from tests.support.signing import webhook_headers as signed_headers  # noqa: E402
+
+__all__ = ["free_port", "redis_answers"]  # re-exported for the scripts
+
 BENCH_KEY = SigningKey(b"switchboard-benchmark-key-32byte")
-BENCH_PUBLIC_KEY = base64.b64encode(bytes(BENCH_KEY.verify_key)).decode()
+BENCH_PUBLIC_KEY = public_key_b64(BENCH_KEY)
 # The production profile (DEBUG off: no query logging), on plain HTTP over loopback.
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",
@@ -29,16 +38,9 @@ PRODUCTION_ENV = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def signed(body: bytes) -> tuple[str, str]:
-    timestamp = str(int(time.time()))
-    signature = BENCH_KEY.sign(timestamp.encode() + b"|" + body).signature
-    return base64.b64encode(signature).decode(), timestamp
+    """(signature, timestamp) of a webhook body, signed with the benchmark key."""
+    return signature(body, BENCH_KEY)
 
 
 def call_lifecycle(index: int, *, hangup: bool = True) -> list[bytes]:
@@ -80,38 +82,10 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-class Server:
-    """A server process on loopback; `wait()` until it answers."""
-
-    def __init__(self, command: list[str], env: dict[str, str], probe: str, port: int) -> None:
-        self.url = f"http://127.0.0.1:{port}"
-        self.probe = probe
-        self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
-
-    def wait(self, timeout: float = 30) -> "Server":
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}")
-            try:
-                httpx.get(self.url + self.probe, timeout=1)
-                return self
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError("server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
-def uvicorn(app: str, port: int, workers: int, env: dict[str, str]) -> Server:
-    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-               "--no-access-log", "--log-level", "warning", "--workers", str(workers)]
-    return Server(command, env, "/", port)
+def uvicorn(app: str, port: int, workers: int, env: dict[str, str]) -> ServerProcess:
+    """A uvicorn server, started (not yet answering: call .wait())."""
+    command = uvicorn_command(app, port, workers=workers, log_level="warning")
+    return ServerProcess(command, port=port, env={**os.environ, **env}).launch()
 
 
 def manage(*args: str, env: dict[str, str]) -> None:
@@ -125,8 +99,7 @@ DEMO_LOGIN = ("supervisor", "switchboard-demo")  # created by `manage.py demo_us
 
 
 def webhook_headers(body: bytes) -> dict[str, str]:
-    signature, timestamp = signed(body)
-    return {"content-type": "application/json", "telnyx-signature-ed25519": signature, "telnyx-timestamp": timestamp}
+    return signed_headers(body, BENCH_KEY)
 
 
 def session_cookie(url: str, username: str = DEMO_LOGIN[0], password: str = DEMO_LOGIN[1]) -> str:
@@ -141,19 +114,6 @@ def session_cookie(url: str, username: str = DEMO_LOGIN[0], password: str = DEMO
         if answer.status_code != 302 or "sessionid" not in client.cookies:
             raise RuntimeError(f"login as {username} failed: HTTP {answer.status_code}")
         return client.cookies["sessionid"]
-
-
-def redis_answers(url: str) -> bool:
-    """True when a Redis server answers PING at url (redis://host:port/db)."""
-    from urllib.parse import urlparse
-
-    parts = urlparse(url)
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def new_call_bodies(first: int, count: int) -> list[tuple[str, bytes]]:
@@ -195,30 +155,10 @@ async def post_paced(url: str, bodies: list[tuple[str, bytes]], rate: float, clo
     return sent, answers
 
 
-class LoggedServer(Server):
-    """A Server whose output goes to a file, so its tracebacks can be counted instead of interleaved."""
-
-    def __init__(self, command: list[str], env: dict[str, str], probe: str, port: int, log_path: Path) -> None:
-        self.url = f"http://127.0.0.1:{port}"
-        self.probe = probe
-        self.log_path = log_path
-        with log_path.open("ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=log,
-                                            stderr=subprocess.STDOUT)
-
-    def errors(self) -> list[str]:
-        """The last line of each traceback the server logged ("Exception in ASGI application" and the like)."""
-        lines = self.log_path.read_text(errors="replace").splitlines()
-        return [line for index, line in enumerate(lines)
-                if line and not line.startswith((" ", "Traceback", "During handling", "The above"))
-                and index > 0 and lines[index - 1].startswith("    ")]
-
-
-def uvicorn_logged(app: str, port: int, workers: int, env: dict[str, str], log_path: Path) -> LoggedServer:
-    """uvicorn() with the server's output in log_path."""
-    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-               "--no-access-log", "--log-level", "warning", "--workers", str(workers)]
-    return LoggedServer(command, env, "/", port, log_path)
+def uvicorn_logged(app: str, port: int, workers: int, env: dict[str, str], log_path: Path) -> ServerProcess:
+    """uvicorn() with the server's output in log_path (see its .errors())."""
+    command = uvicorn_command(app, port, workers=workers, log_level="warning")
+    return ServerProcess(command, port=port, env={**os.environ, **env}, log_path=log_path).launch()
 
 
 def process_tree_cpu(pid: int) -> float:

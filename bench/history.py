@@ -1,6 +1,6 @@
 """History benchmark: searches, timelines and exports on a large generated log.
 
-Builds (or reuses) a database with `manage.py generate_history`, then measures in-process, on
+Builds (or reuses) a database with bench/history_generator.py, then measures in-process, on
 the production profile (DEBUG off): the server time of each history search, API search,
 timeline and the delivery page (median of several runs), their query counts at 25 and at 200
 rows a page (they must be equal), and the export of 100,000 rows streamed through Django's ASGI
@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import os
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -75,16 +76,9 @@ def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> None:
         manage("flush", "--noinput", env=env)
     print(f"generating {args.events:,} events and {args.calls:,} calls ...", flush=True)
     started = time.perf_counter()
-    manage(
-        "generate_history",
-        "--events",
-        str(args.events),
-        "--calls",
-        str(args.calls),
-        "--actions",
-        str(args.actions),
-        env=env,
-    )
+    generate = [str(ROOT / "bench" / "history_generator.py"), "--events", str(args.events)]
+    generate += ["--calls", str(args.calls), "--actions", str(args.actions)]
+    subprocess.run([sys.executable, *generate], cwd=ROOT, env={**os.environ, **env}, check=True)
     print(f"generated in {time.perf_counter() - started:.0f} s")
     if url.scheme != "sqlite":
         # Autovacuum would gather planner statistics for the freshly loaded tables within a minute
@@ -95,8 +89,6 @@ def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> None:
 
 
 def existing_events(env: dict[str, str]) -> int:
-    import subprocess
-
     output = subprocess.run(
         [
             sys.executable,

@@ -25,7 +25,16 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import PRODUCTION_ENV, ROOT, call_lifecycle, free_port, manage, signed, uvicorn  # noqa: E402
+from bench.common import (  # noqa: E402
+    PRODUCTION_ENV,
+    ROOT,
+    call_lifecycle,
+    free_port,
+    manage,
+    signed,
+    uvicorn,
+    webhook_headers,
+)
 
 
 def write_requests(path: Path, calls: int) -> int:
@@ -45,11 +54,8 @@ async def preload_live_calls(url: str, count: int) -> None:
         semaphore = asyncio.Semaphore(8)
 
         async def post(body: bytes) -> None:
-            signature, timestamp = signed(body)
             async with semaphore:
-                response = await client.post(url + "/webhooks/telnyx/", content=body, headers={
-                    "content-type": "application/json", "telnyx-signature-ed25519": signature,
-                    "telnyx-timestamp": timestamp})
+                response = await client.post(url + "/webhooks/telnyx/", content=body, headers=webhook_headers(body))
                 response.raise_for_status()
 
         await asyncio.gather(*(post(body) for i in range(count) for body in call_lifecycle(10**6 + i, hangup=False)))

@@ -28,8 +28,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -37,7 +35,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,13 +45,16 @@ import httpx
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.sync.client import connect
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ROOT, session_cookie  # noqa: E402
+from tests.support.ports import free_port  # noqa: E402
+from tests.support.servers import RedisServer, ServerProcess  # noqa: E402
+
 if TYPE_CHECKING:
     import psycopg  # only needed, and imported, when soaking on PostgreSQL
-
-ROOT = Path(__file__).resolve().parent.parent
 # The simulator signs with its demo key unless told otherwise; the dashboard trusts its public half.
 SIMULATOR_PUBLIC_KEY = "m7KRjthkirnHltiYx5sSgljWqkGcBTNGzXjRPNdVuL4="
-LOGIN = ("supervisor", "switchboard-demo")  # made by `manage.py demo_users`
 BLIP_SECS = 2.0
 MAX_ATTEMPTS = 8  # per webhook: the simulator retries for about 30 s (0.25 s backoff, doubling)
 # RSS may grow this much from 25% to the end of a run: caches filling up, not a leak.
@@ -88,28 +89,6 @@ class SoakReport:
         self.checks.append(Check(name, ok, detail))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(ready: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} not ready after {timeout:.0f}s")
-        time.sleep(0.1)
-
-
-def answers(url: str) -> bool:
-    try:
-        httpx.get(url, timeout=2)
-        return True
-    except httpx.HTTPError:
-        return False
-
-
 def rss_kib(pid: int) -> int:
     """Resident memory of a process and all its descendants (uvicorn's workers), in KiB."""
     total = 0
@@ -125,65 +104,6 @@ def rss_kib(pid: int) -> int:
         found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
         total += int(found.group(1)) if found else 0
     return total
-
-
-class Process:
-    """A child process whose output goes to a log file, shown when the soak fails."""
-
-    def __init__(self, name: str, command: list[str], env: dict[str, str], workdir: Path) -> None:
-        self.name = name
-        self.log = workdir / f"{name}.log"
-        with self.log.open("wb") as out:
-            self.popen = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def stop(self) -> None:
-        if self.alive():
-            self.popen.send_signal(signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
-
-    def tail(self, lines: int = 15) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-
-
-class Redis:
-    """A private redis-server on a free loopback port, which the soak kills and restarts."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.workdir = workdir
-        self.process: Process | None = None
-
-    def ping(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def start(self) -> None:
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-        command += ["--appendonly", "no", "--daemonize", "no"]
-        self.process = Process("redis", command, dict(os.environ), self.workdir)
-        wait_until(self.ping, 10, "redis-server")
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.popen.kill()
-            self.process.popen.wait()
-            self.process = None
 
 
 class Database:
@@ -295,20 +215,6 @@ class LivePage(threading.Thread):
         self.join(timeout=10)
 
 
-def log_in(url: str) -> str:
-    """The session cookie of the demo supervisor, through the login form."""
-    with httpx.Client(base_url=url, timeout=30) as client:
-        form = client.get("/accounts/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
-        answer = client.post(
-            "/accounts/login/",
-            data={"username": LOGIN[0], "password": LOGIN[1], "csrfmiddlewaretoken": token},
-        )
-        if answer.status_code != 302 or "sessionid" not in client.cookies:
-            raise RuntimeError(f"login failed: HTTP {answer.status_code}")
-        return client.cookies["sessionid"]
-
-
 def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -320,7 +226,7 @@ def manage(*args: str, env: dict[str, str]) -> None:
     )
 
 
-def production_env(database: Database, redis: Redis | None, simulator_port: int) -> dict[str, str]:
+def production_env(database: Database, redis: RedisServer | None, simulator_port: int) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if name not in ("REDIS_URL", "DATABASE_URL")}
     env.update(
         DJANGO_DEBUG="false",
@@ -559,28 +465,34 @@ def main(argv: Sequence[str] | None = None) -> SoakReport:
     if args.redis and not shutil.which("redis-server"):
         raise SystemExit("--redis needs redis-server (apt-get install redis-server)")
     report = SoakReport()
-    processes: list[Process] = []
+    processes: list[ServerProcess] = []
     with ExitStack() as cleanup:
         workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="soak-")))
         database = Database.fresh(workdir, args.postgres, "soak")
         cleanup.callback(database.drop)
-        redis = Redis(workdir) if args.redis else None
+        redis = RedisServer(log_path=workdir / "redis.log") if args.redis else None
         if redis is not None:
             redis.start()
             cleanup.callback(redis.kill)
         dashboard_port, simulator_port = free_port(), free_port()
         dashboard, simulator = f"http://127.0.0.1:{dashboard_port}", f"http://127.0.0.1:{simulator_port}"
         env = production_env(database, redis, simulator_port)
+        # DEBUG off: pages link collected (hashed) static files, served by the dashboard itself.
+        env["DJANGO_STATIC_ROOT"] = str(workdir / "static")
         manage("migrate", "--noinput", env=env)
+        manage("collectstatic", "--noinput", env=env)
         manage("demo_users", env=env)
         try:
-            processes.append(Process("dashboard", dashboard_command(args, dashboard_port), env, workdir))
-            wait_until(lambda: answers(dashboard + "/accounts/login/"), 60, "the dashboard")
-            processes.append(
-                Process("simulator", simulator_command(args, simulator_port, dashboard), env, workdir)
-            )
-            wait_until(lambda: answers(simulator + "/_sim/state"), 60, "the simulator")
-            page = LivePage(dashboard, log_in(dashboard))
+            for name, command, port, probe in (
+                ("dashboard", dashboard_command(args, dashboard_port), dashboard_port, "/accounts/login/"),
+                ("simulator", simulator_command(args, simulator_port, dashboard), simulator_port, "/_sim/state"),
+            ):
+                process = ServerProcess(
+                    command, port=port, env=env, probe=probe, log_path=workdir / f"{name}.log", name=name
+                )
+                processes.append(process.launch())
+                process.wait(timeout=60)
+            page = LivePage(dashboard, session_cookie(dashboard))
             page.start()
             cleanup.callback(page.stop)
             run(args, processes, database, redis, page, simulator, report)
@@ -606,9 +518,9 @@ def main(argv: Sequence[str] | None = None) -> SoakReport:
 
 def run(
     args: argparse.Namespace,
-    processes: list[Process],
+    processes: list[ServerProcess],
     database: Database,
-    redis: Redis | None,
+    redis: RedisServer | None,
     page: LivePage,
     simulator: str,
     report: SoakReport,
@@ -628,7 +540,7 @@ def run(
         time.sleep(max(0.0, started + duration * at - time.monotonic()))
         for process in processes:
             if not process.alive():
-                raise RuntimeError(f"{process.name} exited with {process.popen.returncode} before the {what}")
+                raise RuntimeError(f"{process.name} exited with {process.returncode} before the {what}")
         print(f"[{time.monotonic() - started:6.1f}s] {what}", flush=True)
         step()
     report.figures["minutes"] = args.minutes
@@ -638,12 +550,12 @@ def run(
     httpx.put(simulator + "/_sim/chaos", json={}, timeout=10)  # drain: no more late or held-back deliveries
 
 
-def sample(processes: list[Process], samples: dict[str, dict[str, int]], phase: str) -> None:
+def sample(processes: list[ServerProcess], samples: dict[str, dict[str, int]], phase: str) -> None:
     for process in processes:
         samples[process.name][phase] = rss_kib(process.pid)
 
 
-def restart_redis(redis: Redis, page: LivePage, report: SoakReport) -> None:
+def restart_redis(redis: RedisServer, page: LivePage, report: SoakReport) -> None:
     redis.kill()
     time.sleep(1)
     redis.start()
@@ -657,7 +569,7 @@ def restart_redis(redis: Redis, page: LivePage, report: SoakReport) -> None:
         report.figures["seconds until live push resumed after the Redis restart"] = round(min(resumed), 1)
 
 
-def print_report(args: argparse.Namespace, report: SoakReport, processes: list[Process]) -> None:
+def print_report(args: argparse.Namespace, report: SoakReport, processes: list[ServerProcess]) -> None:
     database = "PostgreSQL" if args.postgres else "SQLite"
     print(
         f"\nsoak: {args.minutes:g} min, {args.profile} at {args.rate:g} calls/s, {database}, "

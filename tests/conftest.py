@@ -1,11 +1,55 @@
 import base64
 import contextlib
+import copy
+import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from dashboard.accounts.roles import ROLE_ADMIN, ROLE_SUPERVISOR, ROLE_VIEWER, assign_role
-from tests.helpers import TEST_PUBLIC_KEY_B64
+from tests.support.signing import TEST_PUBLIC_KEY_B64
+
+REDIS_DATABASES = 16  # redis-server's default number of databases
+
+
+def _redis_url_for_worker(url: str, index: int) -> str:
+    """The same Redis, database number moved up by `index` (wrapping at REDIS_DATABASES)."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0) if parts.path.strip("/").isdigit() else 0
+    return urlunsplit(parts._replace(path=f"/{(base + index) % REDIS_DATABASES}"))
+
+
+def _replace_redis_address(value: object, old: str, new: str) -> object:
+    if value == old:
+        return new
+    if isinstance(value, dict):
+        return {key: _replace_redis_address(item, old, new) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_replace_redis_address(item, old, new) for item in value)
+    return value
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each worker is a process with its own test database (pytest-django
+    suffixes its name), its own ports (tests.support.ports) and, here, its own Redis database: the
+    channel layer's groups of one worker's servers are never heard by another's."""
+    worker = getattr(config, "workerinput", {}).get("workerid", "")
+    from django.conf import settings
+
+    if not worker.startswith("gw") or not getattr(settings, "REDIS_URL", ""):
+        return
+    old = settings.REDIS_URL
+    new = _redis_url_for_worker(old, int(worker[2:]))
+    settings.REDIS_URL = new
+    settings.CHANNEL_LAYERS = _replace_redis_address(copy.deepcopy(settings.CHANNEL_LAYERS), old, new)
+    os.environ["REDIS_URL"] = new  # for subprocesses that inherit the environment
+
+
+def pytest_collection_modifyitems(config, items):
+    """Slow tests first (a stable sort: each module keeps its order), so that under xdist the
+    longest ones start at once instead of being the last to finish."""
+    items.sort(key=lambda item: 0 if item.get_closest_marker("slow") else 1)
 
 
 @pytest.fixture(autouse=True)
@@ -69,10 +113,10 @@ def live_stack(django_db_setup, django_db_blocker):
 
     from simulator.options import Delivery, Timings
     from simulator.server import SimulatorServer
-    from tests.helpers import TEST_PUBLIC_KEY_B64
-    from tests.live import ServerProcess
+    from tests.support.servers import DashboardServer
+    from tests.support.signing import TEST_PUBLIC_KEY_B64
 
-    server = ServerProcess(
+    server = DashboardServer(
         public_keys=[TEST_PUBLIC_KEY_B64, django_settings.DEMO_TELNYX_PUBLIC_KEY], extra_env={"LIVE_GRACE_SECS": "1"}
     )
     simulator = SimulatorServer(

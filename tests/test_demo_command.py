@@ -8,16 +8,19 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 
 import httpx
 import pytest
 
 from dashboard.accounts.demo import DEMO_PASSWORD
-from tests.live import ROOT, free_port
+from tests.support.ports import free_port
+from tests.support.servers import ROOT
+from tests.support.waiting import eventually
 
 # The demo is the embedded default, whatever profile the suite itself runs on.
 _PROFILE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "TELNYX_", "DJANGO_")
+
+pytestmark = pytest.mark.slow
 
 
 def _demo_env(tmp_path) -> dict[str, str]:
@@ -93,10 +96,9 @@ def test_demo_serves_live_simulated_calls_and_stops_everything_on_sigterm(tmp_pa
         printed = _lines_until(demo, "Log in as", timeout=60)
         assert f"http://127.0.0.1:{port}/" in printed
         client = _logged_in(f"http://127.0.0.1:{port}")
-        deadline = time.monotonic() + 30
-        while 'id="call-' not in client.get("/calls/").text:
-            assert time.monotonic() < deadline, "no simulated call reached the live calls page in 30 s"
-            time.sleep(0.5)
+        assert eventually(lambda: 'id="call-' in client.get("/calls/").text, timeout=30, interval=0.5), (
+            "no simulated call reached the live calls page in 30 s"
+        )
         client.close()
 
         demo.send_signal(signal.SIGTERM)

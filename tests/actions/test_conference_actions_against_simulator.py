@@ -8,7 +8,7 @@ import pytest
 
 from conferences.models import Conference, Participant
 from dashboard.models import OperatorAction
-from tests.helpers import eventually
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

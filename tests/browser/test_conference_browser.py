@@ -7,9 +7,9 @@ import pytest
 from conferences.models import Conference, Participant
 from dashboard.models import OperatorAction
 from tests.browser.conftest import screenshot
-from tests.helpers import eventually
+from tests.support.waiting import eventually
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_muting_a_participant_shows_in_both_browsers(

@@ -9,9 +9,10 @@ import pytest
 from dashboard.eventlog.ingest import ingest_events
 from dashboard.webhooks.parsing import parse_call_control
 from tests.browser.conftest import screenshot
-from tests.helpers import as_http_headers, envelope, sign
+from tests.support.signing import as_http_headers, sign
+from tests.support.webhooks import envelope
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def call_events(call_id: str, *, caller_name: str = "Grace Hopper", number: str = "+14155550123") -> dict:

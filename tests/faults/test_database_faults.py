@@ -11,13 +11,14 @@ from django.db import connection
 
 from calls.models import Call
 from dashboard.models import Event
-from tests.helpers import TEST_PUBLIC_KEY_B64, as_http_headers, fixture, sign
-from tests.live import ServerProcess
+from tests.support.servers import DashboardServer
+from tests.support.signing import TEST_PUBLIC_KEY_B64, as_http_headers, sign
+from tests.support.webhooks import fixture
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def deliver(server: ServerProcess, name: str) -> httpx.Response:
+def deliver(server: DashboardServer, name: str) -> httpx.Response:
     body = json.dumps(fixture(name)).encode()
     headers = {"content-type": "application/json", **as_http_headers(sign(body))}
     return httpx.post(server.url + "/webhooks/telnyx/", content=body, headers=headers, timeout=15)
@@ -26,12 +27,12 @@ def deliver(server: ServerProcess, name: str) -> httpx.Response:
 @pytest.fixture
 def server():
     env = {"SQLITE_BUSY_TIMEOUT_SECS": "1", "PGAPPNAME": "dashboard-under-test"}
-    process = ServerProcess(public_keys=[TEST_PUBLIC_KEY_B64], extra_env=env).start()
+    process = DashboardServer(public_keys=[TEST_PUBLIC_KEY_B64], extra_env=env).start()
     yield process
     process.stop()
 
 
-def _retried_delivery_lands_once(server: ServerProcess) -> None:
+def _retried_delivery_lands_once(server: DashboardServer) -> None:
     response = deliver(server, "call.answered")
     assert response.status_code == 200 and response.json()["duplicate"] is False
     assert Event.objects.filter(event_type="call.answered").count() == 1

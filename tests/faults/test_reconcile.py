@@ -9,9 +9,9 @@ from dashboard.eventlog.rebuild import state_rebuild
 from dashboard.models import Event
 from simulator.options import Delivery, Timings
 from simulator.server import SimulatorServer
-from tests.helpers import fixture, post_webhook
+from tests.support.webhooks import fixture, post_webhook
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ import io
 import json
 import shutil
 import signal
-import socket
-import subprocess
 import threading
 import time
 import uuid
@@ -27,10 +25,12 @@ from calls.models import Call
 from dashboard.models import Event, OperatorAction
 from simulator.options import Delivery, Timings
 from simulator.server import SimulatorServer
-from tests.helpers import TEST_PUBLIC_KEY_B64, as_http_headers, fixture, sign
-from tests.live import ServerProcess, free_port
+from tests.support.servers import DashboardServer, RedisServer
+from tests.support.signing import TEST_PUBLIC_KEY_B64, as_http_headers, sign
+from tests.support.webhooks import fixture
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         not shutil.which("redis-server"), reason="needs redis-server (apt-get install redis-server)"
@@ -41,40 +41,9 @@ pytestmark = [
 PROMPT_SECS = 3.0
 
 
-class RedisProcess:
-    """A private, throw-away redis-server on loopback, so the test may kill it."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
-        command += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
 @pytest.fixture
 def redis_server():
-    redis = RedisProcess()
-    redis.start()
+    redis = RedisServer().start()
     yield redis
     redis.kill()
 
@@ -82,8 +51,8 @@ def redis_server():
 @pytest.fixture
 def stack(redis_server):
     """The dashboard on the private Redis, with the simulator as its Telnyx."""
-    server = ServerProcess(public_keys=[TEST_PUBLIC_KEY_B64])
-    # Set after construction: ServerProcess copies the suite's own REDIS_URL, if any, over extra_env.
+    server = DashboardServer(public_keys=[TEST_PUBLIC_KEY_B64])
+    # Set after construction: DashboardServer copies the suite's own REDIS_URL, if any, over extra_env.
     server.env["REDIS_URL"] = redis_server.url
     simulator = SimulatorServer(
         webhook_url=server.url + "/webhooks/telnyx/",
@@ -108,7 +77,7 @@ def new_call_event(event_type: str = "call.initiated") -> tuple[str, bytes]:
     return call_control_id, json.dumps(document).encode()
 
 
-def deliver(server: ServerProcess, body: bytes) -> tuple[httpx.Response, float]:
+def deliver(server: DashboardServer, body: bytes) -> tuple[httpx.Response, float]:
     headers = {"content-type": "application/json", **as_http_headers(sign(body))}
     started = time.monotonic()
     response = httpx.post(server.url + "/webhooks/telnyx/", content=body, headers=headers, timeout=15)
@@ -116,7 +85,7 @@ def deliver(server: ServerProcess, body: bytes) -> tuple[httpx.Response, float]:
 
 
 @contextmanager
-def live_page(server: ServerProcess, cookie: str) -> Iterator[ClientConnection]:
+def live_page(server: DashboardServer, cookie: str) -> Iterator[ClientConnection]:
     """A websocket opened as a live page opens it (session cookie, same origin), past its hello."""
     with connect(
         server.url.replace("http", "ws") + "/ws/live/calls/",
@@ -141,7 +110,7 @@ def pushed_row_of(page: ClientConnection, call_control_id: str, timeout: float) 
     return None
 
 
-def push_reaches_a_page(server: ServerProcess, cookie: str, timeout: float = 20) -> bool:
+def push_reaches_a_page(server: DashboardServer, cookie: str, timeout: float = 20) -> bool:
     """Whether a new webhook's row is pushed to a live page within `timeout` seconds; like live.js,
     the page reconnects whenever the server closes its socket or refuses it."""
     deadline = time.monotonic() + timeout

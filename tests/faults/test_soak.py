@@ -6,7 +6,11 @@ the simulator's own, and memory did not run away."""
 import os
 import shutil
 
+import pytest
+
 from bench import soak
+
+pytestmark = pytest.mark.slow
 
 
 def test_a_minute_of_chaotic_traffic_ends_consistent_with_bounded_memory():

@@ -16,8 +16,13 @@ from rest_framework.authtoken.models import Token
 from calls.models import Call
 from dashboard.models import OperatorAction
 from tests.faults.telnyx_fake import MisbehavingTelnyx, Reply
-from tests.helpers import TEST_PUBLIC_KEY_B64, as_http_headers, fixture, post_webhook, sign
-from tests.live import ServerProcess, free_port
+from tests.support.ports import free_port
+from tests.support.servers import DashboardServer
+from tests.support.signing import TEST_PUBLIC_KEY_B64, as_http_headers, sign
+from tests.support.waiting import eventually
+from tests.support.webhooks import fixture, post_webhook
+
+pytestmark = pytest.mark.slow
 
 UNAVAILABLE = {"errors": [{"code": "90015", "title": "Service unavailable", "detail": "Try again later."}]}
 RATE_LIMITED = {"errors": [{"code": "10011", "title": "Too many requests", "detail": "Slow down."}]}
@@ -170,7 +175,7 @@ def test_an_unreachable_telnyx_fails_promptly_with_an_audit_record(supervisor_cl
 def test_a_slow_telnyx_holds_neither_the_worker_nor_the_next_action(supervisor):
     """On a real server: while one action waits out its timeouts, other requests are answered."""
     with MisbehavingTelnyx([Reply(delay=2.0)] * 3) as fake:
-        server = ServerProcess(
+        server = DashboardServer(
             public_keys=[TEST_PUBLIC_KEY_B64],
             extra_env={"TELNYX_API_BASE": fake.base_url, "TELNYX_TIMEOUT_SECS": "1"},
         ).start()
@@ -193,7 +198,7 @@ def test_a_slow_telnyx_holds_neither_the_worker_nor_the_next_action(supervisor):
 
             action = threading.Thread(target=slow_action)
             action.start()
-            time.sleep(0.5)  # the action is now waiting on Telnyx
+            assert eventually(lambda: fake.requests), "the action never reached Telnyx"  # it now waits there
             started = time.monotonic()
             assert httpx.get(call_url, headers=auth, timeout=10).status_code == 200
             assert time.monotonic() - started < 2  # held by the action, it would wait about 3 s more

@@ -17,10 +17,11 @@ from calls.models import Call
 from conferences.models import Conference, Participant
 from dashboard.eventlog.rebuild import state_rebuild
 from dashboard.models import Event
-from tests.helpers import TEST_PUBLIC_KEY_B64, as_http_headers, envelope, fixture, sign
-from tests.live import ServerProcess
+from tests.support.servers import DashboardServer
+from tests.support.signing import TEST_PUBLIC_KEY_B64, as_http_headers, sign
+from tests.support.webhooks import envelope, fixture
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CALLS = 40
 CONFERENCES = 4
@@ -119,7 +120,7 @@ def assert_state_is_the_logs_fold() -> None:
 
 def test_a_killed_worker_leaves_no_partial_state_and_redelivery_completes_it():
     webhooks = burst()
-    server = ServerProcess(public_keys=[TEST_PUBLIC_KEY_B64]).start()
+    server = DashboardServer(public_keys=[TEST_PUBLIC_KEY_B64]).start()
     try:
         accepted = asyncio.run(
             deliver_all(server.url, webhooks, kill_after=KILL_AFTER, kill=server.process.kill)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
-from tests.helpers import fixture, post_webhook
+from tests.support.webhooks import fixture, post_webhook
 
 
 def stamp(moment: datetime) -> str:

@@ -9,9 +9,9 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from bench.history_generator import generate
 from dashboard.models import OperatorAction
-from operations.history import api as history_api
-from operations.history.generator import generate
+from dashboard.web import pagination
 
 from .builders import call_documents, deliver
 
@@ -65,7 +65,7 @@ def test_an_invalid_api_search_is_a_400_naming_the_field(api):
 
 def test_api_counts_stop_at_the_cap(api, monkeypatch):
     generate(events=600, calls=100, actions=0, rejected=0, days=2, live=0)
-    monkeypatch.setattr(history_api, "COUNT_CAP", 30)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 30)
     body = api.get("/api/history/calls/?limit=20").json()
     assert (body["count"], body["count_capped"], len(body["results"])) == (30, True, 20)
 

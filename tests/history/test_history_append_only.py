@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 
 from dashboard.eventlog.append_only import HistoryIsAppendOnly
 from dashboard.models import Event, OperatorAction, RejectedWebhook
-from tests.helpers import fixture, post_webhook
+from tests.support.webhooks import fixture, post_webhook
 
 from .builders import call_documents, deliver
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from dashboard.models import Event, RejectedWebhook
 from operations.history.context import delivery_warning
-from tests.helpers import post_webhook
+from tests.support.webhooks import post_webhook
 
 from .builders import call_documents, deliver
 

@@ -9,8 +9,8 @@ import pytest
 from django.test import AsyncClient
 from django.utils import timezone
 
+from bench.history_generator import generate
 from dashboard.models import OperatorAction
-from operations.history.generator import generate
 
 from .builders import call_documents, deliver
 

@@ -1,8 +1,10 @@
-"""The benchmark's generated history is realistic: folding its events gives back its projections."""
+"""The benchmark's generated history (bench/history_generator.py) is realistic: folding its events gives
+back its projections."""
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
+from bench.history_generator import main as generate_history
 from calls.models import Call
 from conferences.models import Conference, Participant
 from dashboard.models import Event, OperatorAction, RejectedWebhook
@@ -27,18 +29,8 @@ CALL_FIELDS = [
 
 
 def test_generated_history_folds_back_to_the_same_calls_and_conferences(capsys):
-    call_command(
-        "generate_history",
-        "--events",
-        "1000",
-        "--calls",
-        "100",
-        "--actions",
-        "30",
-        "--rejected",
-        "5",
-        "--live",
-        "7",
+    generate_history(
+        ["--events", "1000", "--calls", "100", "--actions", "30", "--rejected", "5", "--live", "7"]
     )
     assert "1000 events, 100 calls (7 live), 10 conferences, 30 participants" in capsys.readouterr().out
     assert (Event.objects.count(), OperatorAction.objects.count(), RejectedWebhook.objects.count()) == (
@@ -78,13 +70,13 @@ def test_generated_history_folds_back_to_the_same_calls_and_conferences(capsys):
 
 
 def test_too_few_events_for_the_calls_is_refused():
-    with pytest.raises(CommandError, match="too few"):
-        call_command("generate_history", "--events", "10", "--calls", "100")
+    with pytest.raises(SystemExit, match="too few"):
+        generate_history(["--events", "10", "--calls", "100"])
 
 
 def test_it_never_mixes_invented_calls_into_a_real_log_unless_told(capsys):
-    call_command("generate_history", "--events", "60", "--calls", "10", "--actions", "0", "--rejected", "0")
-    with pytest.raises(CommandError, match="already holds events"):
-        call_command("generate_history", "--events", "60", "--calls", "10")
-    call_command("generate_history", "--events", "60", "--calls", "10", "--prefix", "more", "--add")
+    generate_history(["--events", "60", "--calls", "10", "--actions", "0", "--rejected", "0"])
+    with pytest.raises(SystemExit, match="already holds events"):
+        generate_history(["--events", "60", "--calls", "10"])
+    generate_history(["--events", "60", "--calls", "10", "--prefix", "more", "--add"])
     assert Event.objects.count() == 120

@@ -12,7 +12,7 @@ from calls.models import Call
 from conferences.models import Conference, Participant
 from dashboard.models import Event, OperatorAction, RejectedWebhook
 from operations.history.services import prune_history
-from tests.helpers import fixture
+from tests.support.webhooks import fixture
 
 from .builders import call_documents, deliver, stamp
 

@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from bench.history_generator import generate
 from calls.models import Call
 from dashboard.models import Event, OperatorAction
-from operations.history.generator import generate
-from operations.history.paging import CappedPaginator
-from tests.helpers import fixture, post_webhook
+from dashboard.web.pagination import CappedPaginator
+from tests.support.webhooks import fixture, post_webhook
 
 from .builders import call_documents, deliver, event
 

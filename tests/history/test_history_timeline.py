@@ -9,7 +9,7 @@ from django.utils import timezone
 from calls.models import Call
 from conferences.models import Conference
 from dashboard.models import Event, OperatorAction
-from tests.helpers import fixture, post_webhook
+from tests.support.webhooks import fixture, post_webhook
 
 from .builders import call_documents, deliver, event
 

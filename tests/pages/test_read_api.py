@@ -4,7 +4,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from conferences.models import Conference
-from tests.helpers import fixture, post_webhook
+from tests.support.webhooks import fixture, post_webhook
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test import Client
 from dashboard.eventlog.ingest import ingest_events
 from dashboard.webhooks.parsing import parse_call_control
 from switchboard.asgi import application
-from tests.helpers import FIXTURES
+from tests.support.webhooks import FIXTURES
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -11,10 +11,12 @@ import websockets
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from tests.helpers import TEST_PUBLIC_KEY_B64, as_http_headers, envelope, sign
-from tests.live import ServerProcess
+from tests.support.servers import DashboardServer
+from tests.support.signing import TEST_PUBLIC_KEY_B64, as_http_headers, sign
+from tests.support.webhooks import envelope
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL: the in-memory layer is one process"),
 ]
@@ -49,7 +51,7 @@ def webhook(number: str) -> bytes:
 
 
 async def test_a_page_on_one_worker_sees_webhooks_stored_by_any_worker(supervisor):
-    server = ServerProcess(public_keys=[TEST_PUBLIC_KEY_B64], workers=2)
+    server = DashboardServer(public_keys=[TEST_PUBLIC_KEY_B64], workers=2)
     await sync_to_async(server.start)()
     try:
         cookie = await sync_to_async(login_cookie)(

@@ -6,7 +6,7 @@ from django.test import Client
 
 from conferences.models import Participant
 from dashboard.models import OperatorAction
-from tests.helpers import fixture, post_webhook
+from tests.support.webhooks import fixture, post_webhook
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import secrets
 import subprocess
 import sys
 
-from tests.helpers import TEST_PUBLIC_KEY_B64
-from tests.live import ROOT
+from tests.support.servers import ROOT
+from tests.support.signing import TEST_PUBLIC_KEY_B64
 
 
 def production_env() -> dict[str, str]:

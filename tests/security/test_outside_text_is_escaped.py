@@ -20,7 +20,7 @@ from dashboard.eventlog.ingest import ingest_events
 from dashboard.models import Event
 from dashboard.webhooks.parsing import parse_call_control
 from switchboard.asgi import application
-from tests.helpers import FIXTURES, envelope, fixture, post_webhook
+from tests.support.webhooks import FIXTURES, envelope, fixture, post_webhook
 
 # One string that tries to open an element and, quoted into an attribute, to break out of it.
 HOSTILE = "<script>alert('xss')</script>\"'><img src=x onerror=alert(1)>"

@@ -12,7 +12,7 @@ from django.test import Client
 from calls.models import Call
 from dashboard.models import Event, OperatorAction
 from tests.faults.telnyx_fake import MisbehavingTelnyx, Reply
-from tests.helpers import fixture, post_webhook
+from tests.support.webhooks import fixture, post_webhook
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from nacl.signing import SigningKey
 
 from dashboard.models import Event, RejectedWebhook
-from tests.helpers import FIXTURES, post_webhook, sign
+from tests.support.signing import sign
+from tests.support.webhooks import FIXTURES, post_webhook
 
 pytestmark = pytest.mark.django_db
 

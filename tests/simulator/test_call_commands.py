@@ -11,6 +11,7 @@ import pytest
 
 from simulator.server import SimulatorServer
 from tests.simulator.receiver import WebhookReceiver
+from tests.support.commands import CALL_COMMANDS, telnyx_body
 
 STATE = base64.b64encode(b"case-42").decode()
 OK = {"data": {"result": "ok"}}
@@ -333,18 +334,7 @@ NEED_ANSWER = [
     "speak",
     "transfer",
 ]
-NEED_ANSWER_BODIES = {
-    "bridge": {"call_control_id": "v3:x"},
-    "enqueue": {"queue_name": "q"},
-    "fork_start": {"target": "udp:192.0.2.1:9000"},
-    "gather_using_audio": {"audio_url": MEDIA},
-    "gather_using_speak": SPEECH,
-    "playback_start": {"audio_url": MEDIA},
-    "refer": {"sip_address": "sip:a@example.com"},
-    "send_dtmf": {"digits": "1"},
-    "speak": SPEECH,
-    "transfer": {"to": "+13125550177"},
-}
+NEED_ANSWER_BODIES = {action: telnyx_body(CALL_COMMANDS[action]) for action in NEED_ANSWER}
 
 
 @pytest.mark.parametrize("action", NEED_ANSWER)

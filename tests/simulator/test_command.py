@@ -1,10 +1,7 @@
 """`manage.py simulator`: its options, and a real run in a separate process."""
 
-import socket
 import subprocess
 import sys
-import time
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,8 +11,9 @@ from django.core.management import CommandError, call_command
 from simulator.management.commands.simulator import build_options, build_traffic
 from simulator.options import DEFAULT_WEBHOOK_URL
 from tests.simulator.receiver import WebhookReceiver
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.ports import free_port
+from tests.support.servers import ROOT
+from tests.support.waiting import wait_until
 
 
 def options(**given: Any) -> dict[str, Any]:
@@ -86,9 +84,7 @@ def test_bad_options_are_command_errors(arguments: list[str]) -> None:
 
 
 def test_the_command_serves_and_signs(receiver: WebhookReceiver, webhook_url: str) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "manage.py", "simulator", "--port", str(port), "--webhook-url", webhook_url]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -109,10 +105,13 @@ def test_the_command_serves_and_signs(receiver: WebhookReceiver, webhook_url: st
 
 def _wait_for_server(port: int) -> httpx.Client:
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5)
-    for _ in range(100):
+
+    def answers() -> bool:
         try:
             client.get("/_sim/state")
-            return client
         except httpx.TransportError:
-            time.sleep(0.05)
-    raise AssertionError("the simulator did not start")
+            return False
+        return True
+
+    wait_until(answers, timeout=5, what="the simulator")
+    return client

@@ -14,7 +14,7 @@ from dashboard.eventlog.ingest import ingest_events
 from dashboard.eventlog.rebuild import state_rebuild
 from dashboard.models import Event
 from dashboard.webhooks.parsing import parse_call_control, parse_texml_callback
-from tests.helpers import FIXTURES
+from tests.support.webhooks import FIXTURES
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from conferences.models import Conference, Participant
 from dashboard.models import Event
-from tests.helpers import FIXTURES, post_webhook
+from tests.support.webhooks import FIXTURES, post_webhook
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ import pytest
 
 from calls.models import Call
 from dashboard.models import Event
-from tests.helpers import as_http_headers, fixture, sign
+from tests.support.signing import as_http_headers, sign
+from tests.support.webhooks import fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,7 +3,6 @@ webhooks, and two operators changing one participant at the same moment."""
 
 import json
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -17,17 +16,20 @@ from dashboard.eventlog.ingest import ingest_events
 from dashboard.eventlog.rebuild import state_rebuild
 from dashboard.models import Event, OperatorAction
 from dashboard.webhooks.parsing import parse_call_control
-from tests.helpers import TEST_PUBLIC_KEY_B64, as_http_headers, envelope, fixture, sign
-from tests.live import ServerProcess
+from tests.support.servers import DashboardServer
+from tests.support.signing import TEST_PUBLIC_KEY_B64, as_http_headers, sign
+from tests.support.waiting import eventually
+from tests.support.webhooks import envelope, fixture
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers anyway"),
 ]
 
 
 def test_duplicates_racing_through_four_worker_processes_are_stored_once():
-    server = ServerProcess(public_keys=[TEST_PUBLIC_KEY_B64], workers=4).start()
+    server = DashboardServer(public_keys=[TEST_PUBLIC_KEY_B64], workers=4).start()
     try:
         names = ["call.initiated", "call.answered", "call.bridged", "call.hold", "call.unhold", "call.hangup"]
         bodies = [json.dumps(fixture(name)).encode() for name in names]
@@ -58,7 +60,7 @@ def test_duplicates_racing_through_four_worker_processes_are_stored_once():
 def test_the_events_of_new_calls_racing_through_four_workers_all_land():
     """Each call's initiated, answered and hangup arrive at once, at different workers: both
     workers find no row for the new call; neither may fail, and each call ends as the log says."""
-    server = ServerProcess(public_keys=[TEST_PUBLIC_KEY_B64], workers=4).start()
+    server = DashboardServer(public_keys=[TEST_PUBLIC_KEY_B64], workers=4).start()
     calls = [f"v3:race-{index}" for index in range(40)]
     steps = [
         ("call.initiated", {"state": "parked"}),
@@ -95,6 +97,15 @@ def test_the_events_of_new_calls_racing_through_four_workers_all_land():
     ) == (before)
 
 
+def waiting_on_a_lock() -> bool:
+    """Whether a session on this test database waits for a lock (one held by another transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
 def test_a_new_call_created_by_another_worker_mid_batch_is_folded_onto_its_row():
     """Worker B stores call.initiated and has not committed; worker A, holding call.answered of the
     same call, found no row, waits on B's insert, then must fold onto the row B created."""
@@ -125,7 +136,7 @@ def test_a_new_call_created_by_another_worker_mid_batch_is_folded_onto_its_row()
         b = pool.submit(worker_b)
         assert b_stored.wait(10)
         a = pool.submit(worker_a)
-        time.sleep(0.3)  # A is now waiting on B's uncommitted row
+        assert eventually(waiting_on_a_lock), "A never waited on B's uncommitted row"
         assert not a.done()
         release.set()
         b.result(10)
@@ -141,10 +152,9 @@ def _post(url: str, body: bytes) -> int:
 
 def test_two_operators_changing_one_participant_at_once_lose_nothing(supervisor, admin_user, simulator):
     handle = simulator.world.start_conference(name="Race", participants=1)
-    deadline = time.monotonic() + 5
-    while not Participant.objects.filter(conference__conference_id=handle.id, status="joined").exists():
-        assert time.monotonic() < deadline, "the conference never reached the dashboard"
-        time.sleep(0.02)
+    assert eventually(
+        Participant.objects.filter(conference__conference_id=handle.id, status="joined").exists
+    ), "the conference never reached the dashboard"
     participant = Participant.objects.get(conference__conference_id=handle.id)
     url = f"/api/conferences/{handle.id}/participants/{participant.call_control_id}/actions/{{}}/"
     start = threading.Barrier(2)

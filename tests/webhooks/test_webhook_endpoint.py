@@ -9,7 +9,8 @@ from nacl.signing import SigningKey
 
 from calls.models import Call
 from dashboard.models import Event, RejectedWebhook
-from tests.helpers import FIXTURES, fixture, post_webhook, sign
+from tests.support.signing import sign
+from tests.support.webhooks import FIXTURES, fixture, post_webhook
 
 pytestmark = pytest.mark.django_db
 

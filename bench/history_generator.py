@@ -3,21 +3,39 @@ rejected deliveries, written with prepared bulk INSERTs (a million events in a f
 
 Projections are written directly, consistent with the events, rather than folded: folding a
 million events one call at a time would take far longer and prove nothing about reads.
+
+As a script, into the database DATABASE_URL names (bench/history.py runs it so):
+
+    .venv/bin/python bench/history_generator.py --events 1000000 --calls 100000
+
+From code where Django is set up: generate_history(events=..., calls=...).
 """
 
+import argparse
 import json
+import os
 import random
-from collections.abc import Iterable
+import sys
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from django.db import connection, transaction
-from django.db.models import Model
-from django.utils import timezone
+if __name__ == "__main__":  # a script: Django is set up before the models are imported below
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "switchboard.settings")
+    import django
 
-from calls.models import Call
-from conferences.models import Conference, Participant
-from dashboard.models import Event, OperatorAction, RejectedWebhook
+    django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Model  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from calls.models import Call  # noqa: E402
+from conferences.models import Conference, Participant  # noqa: E402
+from dashboard.models import Event, OperatorAction, RejectedWebhook  # noqa: E402
 
 WRITE_BATCH = 20_000
 CONFERENCE_EVERY = 10  # calls 0, 1 and 2 of every ten meet in one conference
@@ -521,4 +539,80 @@ class HistoryGenerator:
 
 
 def generate(**options: object) -> GeneratedCounts:
+    """Write a history (HistoryGenerator's options) into whatever the database holds already."""
     return HistoryGenerator(**options).run()
+
+
+class DatabaseNotEmpty(ValueError):
+    pass
+
+
+def generate_history(
+    *,
+    events: int = 1_000_000,
+    calls: int = 100_000,
+    actions: int = 50_000,
+    rejected: int = 2_000,
+    days: int = 30,
+    live: int = 50,
+    seed: int = 1,
+    prefix: str = "gen",
+    add: bool = False,
+) -> GeneratedCounts:
+    """generate(), refused (DatabaseNotEmpty) on a database that holds events unless `add`: these
+    calls never happened, and must never be mixed into a real log by mistake. ValueError when
+    the events are too few for the calls."""
+    if not add and Event.objects.exists():
+        raise DatabaseNotEmpty("this database already holds events: generate into an empty one, or pass --add")
+    return generate(
+        events=events,
+        calls=calls,
+        actions=actions,
+        rejected=rejected,
+        days=days,
+        live=live,
+        seed=seed,
+        prefix=prefix,
+    )
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Generate a realistic history with bulk inserts into DATABASE_URL's database: "
+        "--events 1000000 --calls 100000 takes a few minutes."
+    )
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--calls", type=int, default=100_000)
+    parser.add_argument("--actions", type=int, default=50_000, help="operator audit records")
+    parser.add_argument("--rejected", type=int, default=2_000, help="rejected deliveries, over the last day")
+    parser.add_argument("--days", type=int, default=30, help="the history spans this many days up to now")
+    parser.add_argument("--live", type=int, default=50, help="calls still live (the newest ones)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--prefix", default="gen", help="id prefix: use another one to add to a database")
+    parser.add_argument(
+        "--add",
+        action="store_true",
+        help="write into a database that already holds events (these calls never happened: never on a real one)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> GeneratedCounts:
+    """The command line; a refusal exits with its reason (SystemExit)."""
+    options = vars(parse_args(argv))
+    started = time.perf_counter()
+    try:
+        counts = generate_history(**options)
+    except ValueError as exc:
+        raise SystemExit(f"history_generator: {exc}") from None
+    print(
+        f"{counts.events} events, {counts.calls} calls ({counts.live_calls} live), "
+        f"{counts.conferences} conferences, {counts.participants} participants, "
+        f"{counts.actions} operator actions, {counts.rejected} rejected deliveries "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
+    return counts
+
+
+if __name__ == "__main__":
+    main()
