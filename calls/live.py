@@ -1,9 +1,12 @@
 """Live calls on open pages: which groups hear of a changed call, and its row as a fragment."""
 
+from datetime import datetime
+
 from django.template.loader import render_to_string
 
 from calls.models import Call
 from dashboard.realtime.registry import LiveKind, LivePage, register_live_kind, register_live_page
+from dashboard.realtime.rows import RenderedRow
 
 CALLS_GROUP = "calls"
 ROW_TEMPLATE = "calls/_call_row.html"
@@ -18,10 +21,28 @@ def _detail_group(call_control_id: str) -> str | None:
     return call_group(pk) if pk else None
 
 
-def _render(pk: int, can_act: bool) -> dict:
-    call = Call.objects.get(pk=pk)
-    html = render_to_string(ROW_TEMPLATE, {"call": call})
-    return {"dom_id": f"call-{pk}", "version": call.version, "alive": call.is_alive, "html": html}
+def row_stamp(version: int, call_control_id: str, event_count: int, last_event_at: datetime | None) -> tuple:
+    """What a call's row was rendered at: beyond the version, what tells a reused pk, or the same
+    call refolded by `rebuild_state` (its version starts again), from the row rendered before."""
+    # Plain values: the stamp travels in broadcast notes, through Redis as msgpack.
+    return (version, call_control_id, event_count, last_event_at.isoformat() if last_event_at else "")
+
+
+def call_stamp(call: Call) -> tuple:
+    return row_stamp(call.version, call.call_control_id, call.event_count, call.last_event_at)
+
+
+def render_call_row(call: Call) -> RenderedRow:
+    return RenderedRow(
+        stamp=call_stamp(call),
+        dom_id=f"call-{call.pk}",
+        alive=call.is_alive,
+        html=render_to_string(ROW_TEMPLATE, {"call": call}),
+    )
+
+
+def _render(pk: int, can_act: bool) -> RenderedRow:
+    return render_call_row(Call.objects.get(pk=pk))
 
 
 def register() -> None:
@@ -30,6 +51,7 @@ def register() -> None:
             kind="call",
             projection="calls",
             groups=lambda call: [CALLS_GROUP, call_group(call.pk)],
+            stamp=call_stamp,
             render=_render,
         )
     )

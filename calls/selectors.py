@@ -13,11 +13,11 @@ def live_calls() -> QuerySet[Call]:
 
 
 def live_call_stamps() -> QuerySet:
-    """(pk, version, call_control_id, event_count) of every live call, in the live list's order.
+    """(pk, version, call_control_id, event_count, last_event_at) of every live call, in list order.
 
     Enough to tell whether a row rendered earlier is still current, without loading the calls.
     """
-    return live_calls().values_list("pk", "version", "call_control_id", "event_count")
+    return live_calls().values_list("pk", "version", "call_control_id", "event_count", "last_event_at")
 
 
 def calls_by_pk(pks: list[int]) -> dict[int, Call]:

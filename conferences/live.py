@@ -1,10 +1,13 @@
 """Live conferences and participants on open pages: their groups, and their rows as fragments."""
 
+from datetime import datetime
+
 from django.template.loader import render_to_string
 
 from conferences.models import Conference, Participant, ParticipantStatus
 from conferences.selectors import conference_list, with_callers
 from dashboard.realtime.registry import LiveKind, LivePage, register_live_kind, register_live_page
+from dashboard.realtime.rows import RenderedRow
 
 CONFERENCES_GROUP = "conferences"
 
@@ -18,23 +21,45 @@ def _detail_group(conference_id: str) -> str | None:
     return conference_group(pk) if pk else None
 
 
-def _render_conference(pk: int, can_act: bool) -> dict:
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def _conference_stamp(conference: Conference) -> tuple:
+    # Plain values: the stamp travels in broadcast notes, through Redis as msgpack.
+    return (
+        conference.version,
+        conference.conference_id,
+        _iso(conference.last_event_at),
+        _iso(conference.floor_changed_at),
+    )
+
+
+def _participant_stamp(participant: Participant) -> tuple:
+    return (participant.version, participant.call_control_id, _iso(participant.last_event_at))
+
+
+def _render_conference(pk: int, can_act: bool) -> RenderedRow:
     conference = conference_list().get(pk=pk)
-    html = render_to_string("conferences/_conference_row.html", {"conference": conference})
-    return {"dom_id": f"conference-{pk}", "version": conference.version, "alive": conference.is_live, "html": html}
+    return RenderedRow(
+        stamp=_conference_stamp(conference),
+        dom_id=f"conference-{pk}",
+        alive=conference.is_live,
+        html=render_to_string("conferences/_conference_row.html", {"conference": conference}),
+    )
 
 
-def _render_participant(pk: int, can_act: bool) -> dict:
+def _render_participant(pk: int, can_act: bool) -> RenderedRow:
     participant = with_callers(Participant.objects.all()).get(pk=pk)
     html = render_to_string(
         "conferences/_participant_row.html", {"participant": participant, "can_act_on_participants": can_act}
     )
-    return {
-        "dom_id": f"participant-{pk}",
-        "version": participant.version,
-        "alive": participant.status != ParticipantStatus.LEFT,
-        "html": html,
-    }
+    return RenderedRow(
+        stamp=_participant_stamp(participant),
+        dom_id=f"participant-{pk}",
+        alive=participant.status != ParticipantStatus.LEFT,
+        html=html,
+    )
 
 
 def register() -> None:
@@ -43,6 +68,7 @@ def register() -> None:
             kind="conference",
             projection="conferences",
             groups=lambda conference: [CONFERENCES_GROUP, conference_group(conference.pk)],
+            stamp=_conference_stamp,
             render=_render_conference,
         )
     )
@@ -51,6 +77,7 @@ def register() -> None:
             kind="participant",
             projection="participants",
             groups=lambda participant: [conference_group(participant.conference_id)],
+            stamp=_participant_stamp,
             render=_render_participant,
             act_permission="dashboard.participant_mute",
         )

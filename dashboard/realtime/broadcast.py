@@ -34,8 +34,8 @@ def remember_event_loop(loop: asyncio.AbstractEventLoop) -> None:
         _main_loop = loop
 
 
-def _note(kind: str, pk: int, version: int) -> dict:
-    return {"type": "live.update", "kind": kind, "pk": pk, "version": version}
+def _note(kind: str, pk: int, stamp: tuple) -> dict:
+    return {"type": "live.update", "kind": kind, "pk": pk, "version": stamp[0], "stamp": list(stamp)}
 
 
 def notes_for(changes: dict[str, list]) -> list[tuple[str, dict]]:
@@ -43,7 +43,7 @@ def notes_for(changes: dict[str, list]) -> list[tuple[str, dict]]:
     notes = []
     for kind in live_kinds():
         for row in changes.get(kind.projection, ()):
-            note = _note(kind.kind, row.pk, row.version)
+            note = _note(kind.kind, row.pk, kind.stamp(row))
             notes += [(group, note) for group in kind.groups(row)]
     return notes
 

@@ -67,10 +67,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def live_update(self, message: dict) -> None:
         if message["kind"] == "refresh":
             dom_id = message["group"].replace(".", "-")
-            await self.send_json({"kind": "refresh", "dom_id": dom_id, "version": 0, "alive": True, "html": ""})
+            await self.send_json(
+                {"kind": "refresh", "dom_id": dom_id, "version": 0, "alive": True, "html": ""}
+            )
             return
         # Users who may not act get fragments without the buttons they could not use.
         can_act = message["kind"] in self.acts_on
-        fragment = await fragments.get(message["kind"], message["pk"], message["version"], can_act)
+        fragment = await fragments.get(message["kind"], message["pk"], tuple(message["stamp"]), can_act)
         if fragment is not None:
             await self.send(text_data=fragment)

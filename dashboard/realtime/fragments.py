@@ -1,49 +1,46 @@
-"""Rendered row fragments for live pages, from the same partials the pages include.
+"""Row fragments for live pages, from the same partials the pages include.
 
 Rendered by the consumers, once per row version per process (and per variant: with or without
 action buttons) however many pages are watching: concurrent requests for one fragment wait for
-the first render instead of repeating it. The cache holds the websocket message already encoded,
-so a hundred open pages cost one render and one JSON encoding, not a hundred.
+the first render instead of repeating it, and the result goes into the row cache the pages use
+too (`rows.py`), which also holds the websocket message already encoded.
 """
 
 import asyncio
-import json
 from collections import OrderedDict
 
 from channels.db import database_sync_to_async
 from django.core.exceptions import ObjectDoesNotExist
 
 from dashboard.realtime.registry import live_kind
+from dashboard.realtime.rows import RenderedRow, rows
 
-_CACHE_SIZE = 4096
 
-
-def render_fragment(kind: str, pk: int, can_act: bool) -> dict | None:
-    """The current row as {dom_id, version, alive, html}; None when the row is gone."""
+def render_fragment(kind: str, pk: int, can_act: bool) -> RenderedRow | None:
+    """The current row; None when the row is gone."""
     try:
         return live_kind(kind).render(pk, can_act)
     except ObjectDoesNotExist:
         return None
 
 
-class FragmentCache:
-    def __init__(self, size: int = _CACHE_SIZE) -> None:
-        self._size = size
-        self._done: OrderedDict[tuple, str | None] = OrderedDict()
+class FragmentRenderer:
+    def __init__(self, remembered: int = 4096) -> None:
         self._pending: dict[tuple, asyncio.Future] = {}
+        # Notes that trail their row (it changed again before the note was read) and what they got.
+        self._moved_on: OrderedDict[tuple, RenderedRow | None] = OrderedDict()
+        self._remembered = remembered
 
-    def _store(self, key: tuple, fragment: str | None) -> None:
-        self._done[key] = fragment
-        self._done.move_to_end(key)
-        while len(self._done) > self._size:
-            self._done.popitem(last=False)
-
-    async def get(self, kind: str, pk: int, version: int, can_act: bool) -> str | None:
-        """The websocket message for this row, as JSON text: {kind, dom_id, version, alive, html}."""
-        key = (kind, pk, version, can_act)
-        if key in self._done:
-            self._done.move_to_end(key)
-            return self._done[key]
+    async def get(self, kind: str, pk: int, stamp: tuple, can_act: bool) -> str | None:
+        """The websocket message for the row a note names (or the row as it is now, if it moved on)."""
+        key = (kind, can_act, pk, stamp)
+        cached = rows.get(kind, can_act, pk, stamp=stamp)
+        if cached is None and key in self._moved_on:
+            cached = self._moved_on[key]
+            if cached is None:
+                return None
+        if cached is not None:
+            return cached.message(kind)
         if key in self._pending:
             return await asyncio.shield(self._pending[key])
         future = asyncio.get_running_loop().create_future()
@@ -56,13 +53,16 @@ class FragmentCache:
             raise
         finally:
             self._pending.pop(key, None)
-        fragment = None if rendered is None else json.dumps({"kind": kind, **rendered})
-        # The row may have moved on since the note was sent: file it under its real version too.
-        self._store(key, fragment)
+        message = None
         if rendered is not None:
-            self._store((kind, pk, rendered["version"], can_act), fragment)
-        future.set_result(fragment)
-        return fragment
+            rows.put(kind, can_act, pk, rendered)
+            message = rendered.message(kind)
+        if rendered is None or rendered.stamp != stamp:
+            self._moved_on[key] = rendered
+            while len(self._moved_on) > self._remembered:
+                self._moved_on.popitem(last=False)
+        future.set_result(message)
+        return message
 
 
-fragments = FragmentCache()
+fragments = FragmentRenderer()

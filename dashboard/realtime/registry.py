@@ -11,14 +11,18 @@ from dataclasses import dataclass
 
 from django.db.models import Model
 
+from dashboard.realtime.rows import RenderedRow
+
 
 @dataclass(frozen=True)
 class LiveKind:
     kind: str  # the note's and fragment's kind, e.g. "call"
     projection: str  # the projection whose changed rows it announces, e.g. "calls"
     groups: Callable[[Model], list[str]]
-    # The row as {dom_id, version, alive, html}, with or without action buttons; None when gone.
-    render: Callable[[int, bool], dict | None]
+    # What a row is rendered at (the RenderedRow's stamp), read from the changed row itself.
+    stamp: Callable[[Model], tuple]
+    # The row rendered now, with or without action buttons; raises ObjectDoesNotExist when gone.
+    render: Callable[[int, bool], RenderedRow]
     # Users holding this permission get fragments with action buttons.
     act_permission: str = ""
 
