@@ -426,6 +426,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--redis", action="store_true", help="use a private Redis, restarted at 60%% of the run"
     )
     parser.add_argument("--postgres", default="", help="a PostgreSQL URL: soak on a new database beside it")
+    parser.add_argument(
+        "--quick-static",
+        action="store_true",
+        help="collect static files uncompressed (bench/soak_settings.py): half a minute less, as the suite runs it",
+    )
     parser.add_argument("--duplicate-rate", type=float, default=0.05)
     parser.add_argument("--out-of-order-rate", type=float, default=0.05)
     parser.add_argument("--late-rate", type=float, default=0.02)
@@ -479,6 +484,8 @@ def main(argv: Sequence[str] | None = None) -> SoakReport:
         env = production_env(database, redis, simulator_port)
         # DEBUG off: pages link collected (hashed) static files, served by the dashboard itself.
         env["DJANGO_STATIC_ROOT"] = str(workdir / "static")
+        if args.quick_static:
+            env["DJANGO_SETTINGS_MODULE"] = "bench.soak_settings"
         manage("migrate", "--noinput", env=env)
         manage("collectstatic", "--noinput", env=env)
         manage("demo_users", env=env)
