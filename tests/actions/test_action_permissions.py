@@ -5,7 +5,7 @@ import pytest
 from calls.models import Call
 from conferences.models import Participant
 from dashboard.models import OperatorAction
-from tests.helpers import fixture, post_webhook
+from tests.support.webhooks import fixture, post_webhook
 
 pytestmark = pytest.mark.django_db
 

@@ -6,40 +6,16 @@ import pytest
 from calls.models import Call
 from dashboard.actions.spec import action_spec
 from dashboard.models import OperatorAction
-from tests.helpers import eventually
+from tests.support.commands import B64, CALL_COMMANDS
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-B64 = "aGF2ZSBhIG5pY2UgZGF5ID1d"
-
+# The forms' least input (dial has a test of its own), with what a live call needs beyond it.
 VALID = {
-    "answer": {},
+    **{action: inputs for action, inputs in CALL_COMMANDS.items() if action != "dial"},
     "bridge": {},  # the other call is filled in by the test
-    "client_state_update": {"client_state": B64},
-    "enqueue": {"queue_name": "support"},
-    "fork_start": {"target": "udp:192.0.2.1:9000"},
-    "fork_stop": {},
     "gather": {"maximum_digits": "4"},
-    "gather_stop": {},
-    "gather_using_audio": {"audio_url": "https://example.com/menu.mp3"},
-    "gather_using_speak": {"payload": "Press one", "voice": "female", "language": "en-US"},
-    "hangup": {},
-    "leave_queue": {},
-    "playback_start": {"audio_url": "https://example.com/a.mp3"},
-    "playback_stop": {},
-    "record_start": {"format": "mp3", "channels": "single"},
-    "record_stop": {},
-    "record_pause": {},
-    "record_resume": {},
-    "refer": {"sip_address": "sip:agent@example.com"},
-    "send_dtmf": {"digits": "1234"},
-    "siprec_start": {},
-    "siprec_stop": {},
-    "speak": {"payload": "Hello", "voice": "female"},
-    "suppression_start": {},
-    "suppression_stop": {},
-    "switch_supervisor_role": {"role": "monitor"},
-    "transfer": {"to": "+18005550100"},
 }
 # What must run first for the command to make sense on a live call.
 PREREQUISITES = {

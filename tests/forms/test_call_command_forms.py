@@ -4,42 +4,10 @@ import pytest
 
 from calls.actions import CALL_ACTIONS
 from dashboard.actions.fields import CommandForm
+from tests.support.commands import B64
+from tests.support.commands import CALL_COMMANDS as MINIMAL  # the refusal cases change one thing at a time
 
-B64 = "aGF2ZSBhIG5pY2UgZGF5ID1d"  # "have a nice day =]", Telnyx's own sample
-CCID = "v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"
 UUID = "6a0f7d70-6c1b-4e0b-9f07-3c8e2b4b2f11"
-
-# The least each command needs; the refusal cases below change one thing at a time.
-MINIMAL = {
-    "answer": {},
-    "bridge": {"call_control_id": CCID},
-    "client_state_update": {"client_state": B64},
-    "dial": {"to": "+18005550100", "from_": "+18005550101"},
-    "enqueue": {"queue_name": "support"},
-    "fork_start": {"target": "udp:192.0.2.1:9000"},
-    "fork_stop": {},
-    "gather": {},
-    "gather_stop": {},
-    "gather_using_audio": {"audio_url": "https://example.com/menu.mp3"},
-    "gather_using_speak": {"payload": "Press one", "voice": "female", "language": "en-US"},
-    "hangup": {},
-    "leave_queue": {},
-    "playback_start": {"audio_url": "https://example.com/a.mp3"},
-    "playback_stop": {},
-    "record_start": {"format": "mp3", "channels": "single"},
-    "record_stop": {},
-    "record_pause": {},
-    "record_resume": {},
-    "refer": {"sip_address": "sip:username@sip.non-telnyx-address.com"},
-    "send_dtmf": {"digits": "1www2WABCDw9"},
-    "siprec_start": {},
-    "siprec_stop": {},
-    "suppression_start": {},
-    "suppression_stop": {},
-    "switch_supervisor_role": {"role": "barge"},
-    "transfer": {"to": "+18005550100"},
-    "speak": {"payload": "Hello", "voice": "AWS.Polly.Joanna-Neural"},
-}
 
 
 CALL_ACTION_FORMS = {spec.name: spec.form for spec in CALL_ACTIONS}

@@ -4,29 +4,12 @@ import pytest
 
 from conferences.actions import CONFERENCE_ACTIONS, PARTICIPANT_ACTIONS
 from conferences.forms import TexmlParticipantUpdateForm
+from tests.support.commands import B64, CCID, CCID2
+from tests.support.commands import CONFERENCE_COMMANDS as CONFERENCE_MINIMAL
 
 CONFERENCE_ACTION_FORMS = {spec.name: spec.form for spec in CONFERENCE_ACTIONS}
 PARTICIPANT_ACTION_FORMS = {spec.name: spec.form for spec in PARTICIPANT_ACTIONS}
 
-B64 = "aGF2ZSBhIG5pY2UgZGF5ID1d"
-CCID = "v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"
-CCID2 = "v3:9X2vxPDFY2RHSJ1EdMS0RHRksMTg7ldNxdjWbVr9zBjbGjGsSe-aiQ"
-
-CONFERENCE_MINIMAL = {
-    "join": {"call_control_id": CCID},
-    "leave": {"call_control_id": CCID},
-    "mute": {},
-    "unmute": {},
-    "hold": {},
-    "unhold": {"call_control_ids": CCID},
-    "update": {"call_control_id": CCID, "supervisor_role": "monitor"},
-    "speak": {"payload": "The conference ends in five minutes", "voice": "female"},
-    "play": {"audio_url": "https://example.com/a.mp3"},
-    "stop": {},
-    "record_start": {"format": "mp3"},
-    "record_stop": {},
-    "end": {},
-}
 CONFERENCE_MINIMAL_BODY = {
     "join": {"call_control_id": CCID},
     "leave": {"call_control_id": CCID},

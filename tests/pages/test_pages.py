@@ -6,7 +6,7 @@ import pytest
 
 from calls.models import Call
 from conferences.models import Conference
-from tests.helpers import FIXTURES, fixture, post_webhook
+from tests.support.webhooks import FIXTURES, fixture, post_webhook
 
 pytestmark = pytest.mark.django_db
 

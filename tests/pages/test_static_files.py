@@ -8,7 +8,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.handlers.asgi import ASGIHandler
 from django.core.management import call_command
 
-from tests.live import ROOT
+from tests.support.servers import ROOT
 
 STYLESHEET = (ROOT / "static" / "switchboard.css").read_bytes()
 YEAR = 365 * 24 * 3600

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from conferences.models import Participant
 from dashboard.actions.spec import all_actions
 from tests.faults.telnyx_fake import MisbehavingTelnyx
-from tests.helpers import fixture, post_webhook
+from tests.support.webhooks import fixture, post_webhook
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from calls.models import Call
 from conferences.models import Participant
 from dashboard.actions.spec import actions_for
 from dashboard.models import OperatorAction
-from tests.helpers import FIXTURES, fixture, post_webhook
+from tests.support.webhooks import FIXTURES, fixture, post_webhook
 
 pytestmark = pytest.mark.django_db
 
