@@ -108,6 +108,7 @@ def _on_recording_saved(state: dict, event: FoldableEvent, payload: dict) -> Non
 
 
 def _on_media(state: dict, event: FoldableEvent, payload: dict) -> None:
+    """What is playing or being spoken, to the conference or to one participant."""
     facet = "playback" if ".playback." in event.event_type else "speak"
     state["details"][facet] = {
         "event": event.event_type,
@@ -253,16 +254,6 @@ def _texml_updated(state: dict, event: FoldableEvent, payload: dict) -> None:
         state["end_conference_on_exit"] = _flag(payload["EndConferenceOnExit"])
 
 
-def _media(state: dict, event: FoldableEvent, payload: dict) -> None:
-    facet = "playback" if ".playback." in event.event_type else "speak"
-    state["details"][facet] = {
-        "event": event.event_type,
-        "at": iso(happened_at(event)),
-        "media_url": text(payload, "media_url"),
-        "media_name": text(payload, "media_name"),
-    }
-
-
 PARTICIPANT_HANDLERS: dict[str, Callable[[dict, FoldableEvent, dict], None]] = {
     EventType.CONFERENCE_PARTICIPANT_JOINED: _joined,
     EventType.TEXML_PARTICIPANT_JOIN: _joined,
@@ -277,10 +268,10 @@ PARTICIPANT_HANDLERS: dict[str, Callable[[dict, FoldableEvent, dict], None]] = {
     EventType.DASHBOARD_PARTICIPANT_ROLE_UPDATED: _role_updated,
     EventType.DASHBOARD_PARTICIPANT_UPDATED: _updated,
     EventType.DASHBOARD_PARTICIPANT_TEXML_UPDATED: _texml_updated,
-    EventType.CONFERENCE_PARTICIPANT_PLAYBACK_STARTED: _media,
-    EventType.CONFERENCE_PARTICIPANT_PLAYBACK_ENDED: _media,
-    EventType.CONFERENCE_PARTICIPANT_SPEAK_STARTED: _media,
-    EventType.CONFERENCE_PARTICIPANT_SPEAK_ENDED: _media,
+    EventType.CONFERENCE_PARTICIPANT_PLAYBACK_STARTED: _on_media,
+    EventType.CONFERENCE_PARTICIPANT_PLAYBACK_ENDED: _on_media,
+    EventType.CONFERENCE_PARTICIPANT_SPEAK_STARTED: _on_media,
+    EventType.CONFERENCE_PARTICIPANT_SPEAK_ENDED: _on_media,
 }
 
 
