@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, session_cookie  # noqa: E402
 from tests.support.ports import free_port  # noqa: E402
 from tests.support.servers import RedisServer, ServerProcess  # noqa: E402
+from tests.support.waiting import eventually  # noqa: E402
 
 if TYPE_CHECKING:
     import psycopg  # only needed, and imported, when soaking on PostgreSQL
@@ -567,9 +568,7 @@ def restart_redis(redis: RedisServer, page: LivePage, report: SoakReport) -> Non
     time.sleep(1)
     redis.start()
     back = time.monotonic()
-    deadline = back + 30
-    while not any(at > back for at in page.rows) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    eventually(lambda: any(at > back for at in page.rows), timeout=30, interval=0.1)
     resumed = [at - back for at in page.rows if at > back]
     report.check("live push resumed after the Redis restart", bool(resumed), "no row pushed within 30 s")
     if resumed:

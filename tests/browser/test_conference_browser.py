@@ -41,8 +41,8 @@ def test_muting_a_participant_shows_in_both_browsers(
         row,
     )
     mine.click(f"{row} button[value=mute]")
-    mine.wait_for_selector(f"{row} .badge.muted", timeout=5000)
-    theirs.wait_for_selector(f"{row} .badge.muted", timeout=5000)
+    mine.wait_for_selector(f"{row} .badge.muted", timeout=10_000)
+    theirs.wait_for_selector(f"{row} .badge.muted", timeout=10_000)
     round_trip_ms = mine.evaluate("window.muteShown - window.muteClicked")
     telnyx_ms = OperatorAction.objects.get(action="mute").latency_ms
     print(
@@ -52,11 +52,11 @@ def test_muting_a_participant_shows_in_both_browsers(
     mine.wait_for_selector(".messages li.success")
     assert "Mute sent" in mine.locator(".messages").inner_text()
     mine.click(f"{row} button[value=unmute]")
-    theirs.wait_for_selector(f"{row} button[value=mute]", timeout=5000)
-    mine.wait_for_selector(f"{row} button[value=mute]", timeout=5000)
+    theirs.wait_for_selector(f"{row} button[value=mute]", timeout=10_000)
+    mine.wait_for_selector(f"{row} button[value=mute]", timeout=10_000)
     started = time.monotonic()
     mine.click(f"{row} button[value=mute]")
-    mine.wait_for_selector(f"{row} .badge.muted", timeout=5000)
+    mine.wait_for_selector(f"{row} .badge.muted", timeout=10_000)
     print(f"warm mute, click to muted badge: {(time.monotonic() - started) * 1000:.0f} ms")
     screenshot(mine, "conference-detail")
 
@@ -81,5 +81,5 @@ def test_a_viewer_gets_live_rows_without_action_buttons(login, viewer, simulator
     simulator.world.join_conference(handle.id, call.call_control_id)
     joined = Participant.objects.filter(call_control_id=call.call_control_id)
     assert eventually(joined.exists)
-    page.wait_for_selector(f"#participant-{joined.get().pk}", timeout=5000)
+    page.wait_for_selector(f"#participant-{joined.get().pk}", timeout=10_000)
     assert page.locator("#live-rows button").count() == 0
