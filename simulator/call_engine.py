@@ -14,7 +14,9 @@ from simulator.validation import (
     already_queued,
     bad_value,
     call_ended,
+    cannot_answer,
     dtmf_to_send,
+    error,
     invalid_call_control_id,
     missing,
     not_answered,
@@ -174,9 +176,11 @@ class CallEngine:
         self.mark_answered(call, None)
 
     def answer(self, call: Call, body: Body) -> None:
-        """The answer command: only an incoming call still ringing is affected."""
+        """The answer command: only an incoming call still ringing can be answered."""
+        if not call.is_alive:
+            raise call_ended()
         if call.direction != "incoming" or call.answered_at:
-            return
+            raise cannot_answer(outgoing=call.direction != "incoming")
         state = adopt_client_state(call, body)
         call.webhook_url = body.get("webhook_url") or call.webhook_url
         call.stream_url = body.get("stream_url")
@@ -419,6 +423,19 @@ class CallEngine:
     def playback_start(self, call: Call, body: Body) -> None:
         one_of(body, ("audio_url", "media_name", "playback_content"))
         overlay = bool(body.get("overlay"))
+        if overlay and body.get("target_legs") not in (None, "", "self"):
+            # Seed 002: "When overlay is enabled, target_legs is limited to self."
+            raise ApiError(
+                422,
+                [
+                    error(
+                        "10032",
+                        "Invalid enumerated value",
+                        "When overlay is enabled, target_legs is limited to self.",
+                        "/target_legs",
+                    )
+                ],
+            )
         if overlay and not call.media:
             raise unable("An overlay can only be played over a playback that is already playing.")
         state = adopt_client_state(call, body)
@@ -496,6 +513,8 @@ class CallEngine:
     def gather(self, call: Call, body: Body, kind: GatherKind) -> None:
         if kind == "audio":
             one_of(body, ("audio_url", "media_name"))
+            # Seed 002: "invalid_media_name and invalid_audio_url cannot be used together".
+            one_of(body, ("invalid_audio_url", "invalid_media_name"), required=False)
         minimum, maximum = body.get("minimum_digits") or 1, body.get("maximum_digits") or 128
         if minimum > maximum:
             raise ApiError(422, [out_of_range("minimum_digits", 1, maximum)])

@@ -188,7 +188,8 @@ class TrafficDriver:
         if self.rng.random() < 0.08:
             self.world.call_engine.remote_hangup(call, "originator_cancel")
             return False
-        self.world.call_engine.answer(call, {})
+        if not call.answered_at:  # the dashboard's operator may have answered it already
+            self.world.call_engine.answer(call, {})
         return call.answered
 
     def finish(self, call: Call) -> None:

@@ -4,6 +4,7 @@ from simulator.validation import (
     Field,
     base64_state,
     destinations,
+    display_name,
     dtmf_to_send,
     e164_or_sip,
     gather_digit,
@@ -13,6 +14,7 @@ from simulator.validation import (
     sip_header_list,
     sip_uri,
     string_list,
+    uuid,
     voice,
 )
 
@@ -74,12 +76,12 @@ DIAL = (
     Field("connection_id", required=True),
     Field("to", "any", required=True, check=destinations),
     Field("from", required=True, check=e164_or_sip),
-    Field("from_display_name", max_length=128),
+    Field("from_display_name", max_length=128, check=display_name),
     Field("answering_machine_detection", choices=AMD_MODES),
     Field("answering_machine_detection_config", "object"),
     Field("audio_url"),
     Field("media_name"),
-    Field("billing_group_id"),
+    Field("billing_group_id", check=uuid),
     Field("link_to"),
     Field("enable_dialogflow", "bool"),
     Field("dialogflow_config", "object"),
@@ -100,7 +102,7 @@ DIAL = (
     *RECORD_ON_ANSWER,
 )
 ANSWER = (
-    Field("billing_group_id"),
+    Field("billing_group_id", check=uuid),
     Field("preferred_codecs"),
     *COMMON,
     *HEADERS,
@@ -150,7 +152,12 @@ GATHER_USING_AUDIO = (
     *COMMON,
 )
 GATHER_USING_SPEAK = (
-    *SPEECH,
+    # Seed 002 documents this command's voice as the gender enum and its language as required.
+    Field("payload", required=True, max_length=3000),
+    Field("voice", required=True, choices=("male", "female")),
+    Field("language", required=True, choices=LANGUAGES),
+    Field("payload_type", choices=("text", "ssml")),
+    Field("service_level", choices=("basic", "premium")),
     Field("invalid_payload", max_length=3000),
     Field("maximum_tries", "int", minimum=1),
     Field("voice_settings", "object"),
@@ -223,7 +230,7 @@ SWITCH_SUPERVISOR_ROLE = (Field("role", required=True, choices=("barge", "whispe
 TRANSFER = (
     Field("to", required=True, check=e164_or_sip),
     Field("from", check=e164_or_sip),
-    Field("from_display_name", max_length=128),
+    Field("from_display_name", max_length=128, check=display_name),
     Field("answering_machine_detection", choices=AMD_MODES),
     Field("audio_url"),
     Field("media_name"),

@@ -16,6 +16,9 @@ SIP_URI = re.compile(r"^sips?:[^@\s]+@[^\s]+$")
 GATHER_DIGITS = set("0123456789#*")
 DTMF_SEND = re.compile(r"^[0-9A-Da-d*#wW]+$")
 VOICE_PREFIXES = ("AWS.Polly.", "Polly.", "Azure.", "ElevenLabs.", "Telnyx.", "Resemble.", "Minimax.")
+# Seed 002: "letters, numbers, spaces, and -_~!.+ special characters" (at most 128 of them).
+DISPLAY_NAME = re.compile(r"^[\w \-~!.+]+$")
+UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 class ApiError(Exception):
@@ -160,6 +163,13 @@ def invalid_call_control_id(pointer: str = "/call_control_id") -> ApiError:
         422,
         [error("90015", "Invalid Call Control ID", "The call_control_id provided was not valid.", pointer)],
     )
+
+
+def cannot_answer(*, outgoing: bool) -> ApiError:
+    """An answer for a call that is not an incoming call still ringing: the wrong state."""
+    if outgoing:
+        return unable("Only an incoming call can be answered; the far end answers an outgoing call.")
+    return unable("The call has already been answered.")
 
 
 def unable(detail: str) -> ApiError:
@@ -390,10 +400,52 @@ def gather_digit_set(name: str, value: str) -> ErrorItem | None:
     return bad_value(name, f"The '{name}' parameter may only hold the digits 0-9, * and #.")
 
 
+def display_name(name: str, value: str) -> ErrorItem | None:
+    if DISPLAY_NAME.match(value):
+        return None
+    return bad_value(
+        name, f"The '{name}' parameter may only hold letters, numbers, spaces and the characters -_~!.+"
+    )
+
+
+def uuid(name: str, value: str) -> ErrorItem | None:
+    """A `string <uuid>` field, such as billing_group_id."""
+    if UUID.match(value):
+        return None
+    return bad_value(name, f"The '{name}' parameter must be a valid UUID.")
+
+
 def dtmf_to_send(name: str, value: str) -> ErrorItem | None:
     if DTMF_SEND.match(value):
         return None
     return bad_value(name, f"The '{name}' parameter may only hold 0-9, A-D, *, #, w and W.")
+
+
+def basic_speech(body: Mapping[str, Any]) -> None:
+    """Seed 002: "When using basic, only the en-US language and payload type text are allowed." """
+    if body.get("service_level") != "basic":
+        return
+    problems = []
+    if body.get("language") not in (None, "", "en-US"):
+        problems.append(
+            error(
+                "10032",
+                "Invalid enumerated value",
+                "With service_level basic the value must be one of: en-US.",
+                "/language",
+            )
+        )
+    if body.get("payload_type") not in (None, "", "text"):
+        problems.append(
+            error(
+                "10032",
+                "Invalid enumerated value",
+                "With service_level basic the value must be one of: text.",
+                "/payload_type",
+            )
+        )
+    if problems:
+        raise ApiError(422, problems)
 
 
 def voice(name: str, value: str) -> ErrorItem | None:
@@ -403,10 +455,11 @@ def voice(name: str, value: str) -> ErrorItem | None:
     return invalid_enum(name, ["male", "female"])
 
 
-def one_of(body: Mapping[str, Any], names: Sequence[str]) -> None:
-    """Exactly one of `names` must be given (e.g. audio_url or media_name)."""
+def one_of(body: Mapping[str, Any], names: Sequence[str], *, required: bool = True) -> None:
+    """Exactly one of `names` must be given (e.g. audio_url or media_name); with `required=False`,
+    at most one (e.g. invalid_audio_url or invalid_media_name)."""
     given = [name for name in names if body.get(name) not in (None, "")]
-    if not given:
+    if not given and required:
         raise ApiError(422, [missing(names[0])])
     if len(given) > 1:
         raise ApiError(

@@ -14,7 +14,9 @@ from simulator.validation import (
     ApiError,
     Field,
     bad_value,
+    basic_speech,
     call_ended,
+    invalid_call_control_id,
     invalid_connection,
     not_answered,
     recording_before_audio,
@@ -97,10 +99,14 @@ def call_action(request: Request, call_control_id: str, action: str) -> Response
         raise route_not_found()
     if request.method != spec.method:
         raise route_not_found()
-    call = request.world.find_call(call_control_id)
+    call = request.world.calls.get(call_control_id)
+    if call is None:
+        # Seed 000's catalogue: an unknown or malformed call_control_id is a 422, not a 404.
+        raise invalid_call_control_id()
 
     def run() -> Response:
         validate(request.body, spec.schema)
+        basic_speech(request.body)
         if not call.is_alive:
             raise call_ended()
         if spec.needs_answer and not call.answered_at:

@@ -30,6 +30,7 @@ PREREQUISITES = {
 }
 # What a supervisor then sees on the call, once Telnyx's webhooks (or the confirmation) arrive.
 EXPECTED_STATE = {
+    "answer": lambda call: call.state == "answered" and call.answered_at is not None,
     "bridge": lambda call: call.state == "bridged",
     "client_state_update": lambda call: call.client_state == B64,
     "enqueue": lambda call: call.state == "queued" and call.queue_name == "support",
@@ -47,11 +48,13 @@ EXPECTED_STATE = {
 }
 
 
-def live_call(simulator) -> Call:
-    handle = simulator.world.answered_call()
-    call = eventually(
-        lambda: Call.objects.filter(call_control_id=handle.call_control_id, state="answered").first()
-    )
+def live_call(simulator, *, ringing: bool = False) -> Call:
+    """An answered incoming call (ringing: one still waiting for the answer command)."""
+    if ringing:
+        handle, state = simulator.world.incoming_call(), "parked"
+    else:
+        handle, state = simulator.world.answered_call(), "answered"
+    call = eventually(lambda: Call.objects.filter(call_control_id=handle.call_control_id, state=state).first())
     assert call is not None, "the simulator's call never reached the dashboard"
     return call
 
@@ -70,7 +73,8 @@ def body_for(action: str, data: dict) -> dict:
 
 @pytest.mark.parametrize("action", sorted(VALID))
 def test_each_call_action_reaches_telnyx_updates_state_and_is_audited(supervisor_client, simulator, action):
-    call = live_call(simulator)
+    # Seed 002: "Answer an incoming call."; every other command wants it answered.
+    call = live_call(simulator, ringing=action == "answer")
     data = dict(VALID[action])
     if action in {"bridge", "switch_supervisor_role"}:
         data_bridge = {"call_control_id": live_call(simulator).call_control_id}

@@ -358,10 +358,27 @@ def test_commands_on_an_ended_call_get_90018(sim: SimulatorServer, api: httpx.Cl
         assert (response.status_code, response.json()["errors"][0]["code"]) == (422, "90018")
 
 
-def test_unknown_call_is_404(api: httpx.Client) -> None:
-    response = act(api, "v3:does-not-exist", "hangup")
-    assert response.status_code == 404
-    assert response.json()["errors"][0]["code"] == "10007"
+@pytest.mark.parametrize("call_control_id", ["v3:does-not-exist", "not a call control id", "%00"])
+@pytest.mark.parametrize("action", sorted(CALL_COMMANDS.keys() - {"dial"}))
+def test_an_unknown_or_malformed_call_control_id_is_90015(
+    api: httpx.Client, action: str, call_control_id: str
+) -> None:
+    # Seed 000: "code: '90015' / title: Invalid Call Control ID / detail: The call_control_id
+    # provided was not valid. / source: pointer: /call_control_id" (a 422, on any call command).
+    response = act(api, call_control_id, action, telnyx_body(CALL_COMMANDS[action]))
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [
+        {
+            "code": "90015",
+            "title": "Invalid Call Control ID",
+            "detail": "The call_control_id provided was not valid.",
+            "source": {"pointer": "/call_control_id"},
+        }
+    ]
+
+
+def test_an_unknown_call_is_not_found_by_get(api: httpx.Client) -> None:
+    # Reading a call is not a command: its absence is the plain 404 of a resource.
     assert api.get("/calls/v3:does-not-exist").status_code == 404
 
 

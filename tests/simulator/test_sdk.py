@@ -88,8 +88,9 @@ def test_errors_map_to_sdk_exceptions(sim: SimulatorServer, client: telnyx.Telny
     with pytest.raises(telnyx.UnprocessableEntityError) as refused:
         client.calls.actions.switch_supervisor_role(call_control_id=live_call, role="barge")
     assert refused.value.status_code == 422
-    with pytest.raises(telnyx.NotFoundError):
+    with pytest.raises(telnyx.UnprocessableEntityError) as unknown:
         client.calls.actions.hangup(call_control_id="v3:unknown")
+    assert unknown.value.body["errors"][0]["code"] == "90015"  # seed 000's Invalid Call Control ID
     stranger = client.with_options(api_key="KEY-wrong")
     with pytest.raises(telnyx.AuthenticationError) as denied:
         stranger.calls.actions.hangup(call_control_id=live_call)
