@@ -47,6 +47,11 @@ class Conference(models.Model):
 class Participant(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="participants")
     call_control_id = models.CharField(max_length=200, db_index=True, help_text="or TeXML CallSid")
+    # The participant PATCH (seed 001) names the participant by this id, not by its call_control_id;
+    # no webhook carries it, so it is read from Telnyx's participant list (empty until then).
+    telnyx_participant_id = models.CharField(
+        max_length=200, blank=True, help_text="Telnyx's ConferenceParticipant.id"
+    )
     call_leg_id = models.CharField(max_length=200, blank=True)
     call_session_id = models.CharField(max_length=200, blank=True)
     label = models.CharField(max_length=200, blank=True)

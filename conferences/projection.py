@@ -161,6 +161,7 @@ def fold_conference(events: Iterable[FoldableEvent], start: dict | None = None) 
 
 def _participant_initial() -> dict:
     return {
+        "telnyx_participant_id": "",
         "call_leg_id": "",
         "call_session_id": "",
         "label": "",
@@ -202,6 +203,12 @@ def _found(state: dict, event: FoldableEvent, payload: dict) -> None:
     for key in ("muted", "on_hold"):
         if isinstance(payload.get(key), bool):
             state[key] = payload[key]
+    _identified(state, event, payload)
+
+
+def _identified(state: dict, event: FoldableEvent, payload: dict) -> None:
+    # Telnyx's id names the participant for good: kept even once it has left.
+    state["telnyx_participant_id"] = text(payload, "participant_id", 200) or state["telnyx_participant_id"]
 
 
 def _left(state: dict, event: FoldableEvent, payload: dict) -> None:
@@ -261,6 +268,7 @@ PARTICIPANT_HANDLERS: dict[str, Callable[[dict, FoldableEvent, dict], None]] = {
     EventType.TEXML_PARTICIPANT_LEAVE: _left,
     EventType.RECONCILE_PARTICIPANT_LEFT: _left,
     EventType.RECONCILE_PARTICIPANT_FOUND: _found,
+    EventType.RECONCILE_PARTICIPANT_IDENTIFIED: _identified,
     EventType.DASHBOARD_PARTICIPANT_MUTED: _setter(muted=True),
     EventType.DASHBOARD_PARTICIPANT_UNMUTED: _setter(muted=False),
     EventType.DASHBOARD_PARTICIPANT_HELD: _setter(on_hold=True),

@@ -14,6 +14,7 @@ from django.conf import settings
 
 from calls.models import Call
 from conferences.models import Conference, ConferenceStatus, Participant, ParticipantStatus
+from conferences.services import participant_identified_events
 from dashboard.actions.runner import shared_client
 from dashboard.eventlog.event_types import EventType
 from dashboard.eventlog.incoming import IncomingEvent
@@ -32,6 +33,7 @@ class ReconcileReport:
     conferences_named: list[str] = field(default_factory=list)
     participants_left: list[str] = field(default_factory=list)
     participants_found: list[str] = field(default_factory=list)
+    participants_identified: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -144,9 +146,10 @@ def _reconcile_conferences(client: TelnyxClient, run: str, report: ReconcileRepo
                 )
             )
     for conference_id in sorted(theirs):
+        listed = client.list_participants(conference_id=conference_id).items
         members = {
             item["call_control_id"]: item
-            for item in client.list_participants(conference_id=conference_id).items
+            for item in listed
             if item.get("call_control_id") and item.get("status") != "left"
         }
         joined = set(
@@ -154,6 +157,21 @@ def _reconcile_conferences(client: TelnyxClient, run: str, report: ReconcileRepo
                 conference__conference_id=conference_id, status=ParticipantStatus.JOINED
             ).values_list("call_control_id", flat=True)
         )
+        # The participant PATCH names a participant by Telnyx's id, which no webhook carries.
+        known_ids = dict(
+            Participant.objects.filter(conference__conference_id=conference_id).values_list(
+                "call_control_id", "telnyx_participant_id"
+            )
+        )
+        unidentified = [
+            item
+            for item in listed
+            if item.get("id")
+            and item.get("call_control_id") in known_ids
+            and item["id"] != known_ids[item["call_control_id"]]
+        ]
+        report.participants_identified += [item["call_control_id"] for item in unidentified]
+        events += participant_identified_events(conference_id, unidentified)
         for call_control_id in sorted(joined - set(members)):
             report.participants_left.append(call_control_id)
             events.append(
@@ -174,7 +192,10 @@ def _reconcile_conferences(client: TelnyxClient, run: str, report: ReconcileRepo
                     EventType.RECONCILE_PARTICIPANT_FOUND,
                     conference_id=conference_id,
                     call_control_id=call_control_id,
-                    payload={key: item.get(key) for key in ("muted", "on_hold", "call_leg_id")},
+                    payload={
+                        **{key: item.get(key) for key in ("muted", "on_hold", "call_leg_id")},
+                        "participant_id": item.get("id"),
+                    },
                 )
             )
     return events

@@ -55,6 +55,9 @@ class ActionTarget:
     participant_id: str = ""
     # Values for the spec's path placeholders ({call_control_id}, {conference_id}, ...).
     path_ids: Mapping[str, str] = field(default_factory=dict)
+    # Placeholders only Telnyx can fill (a participant's own id): asked of it just before sending,
+    # when the spec's path needs one that path_ids lacks. A TelnyxError it raises is the outcome.
+    look_up_ids: Callable[[TelnyxClient], Mapping[str, str]] | None = None
     # The legs a recorded fact is about, given the validated request (default: this call).
     affected: Callable[[dict], list[str]] | None = None
     live_groups: tuple[str, ...] = field(default=())
@@ -241,6 +244,16 @@ def _request_body(spec: ActionSpec, target: ActionTarget, params: dict) -> dict:
     return body
 
 
+_PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+def _path_ids(spec: ActionSpec, target: ActionTarget, telnyx: TelnyxClient) -> Mapping[str, str]:
+    needed = set(_PLACEHOLDER.findall(spec.path))
+    if needed <= set(target.path_ids) or target.look_up_ids is None:
+        return target.path_ids
+    return {**target.path_ids, **target.look_up_ids(telnyx)}
+
+
 def _send(spec: ActionSpec, target: ActionTarget, params: dict, telnyx: TelnyxClient) -> _Sent:
     command_id = new_command_id()
     started = time.perf_counter()
@@ -249,7 +262,7 @@ def _send(spec: ActionSpec, target: ActionTarget, params: dict, telnyx: TelnyxCl
         sent.response = telnyx.command(
             spec.method,
             spec.path,
-            ids=target.path_ids,
+            ids=_path_ids(spec, target, telnyx),
             params=_request_body(spec, target, params),
             command_id=command_id if spec.command_id else None,
             encoding=spec.encoding,

@@ -75,6 +75,8 @@ class EventType(StrEnum):
     RECONCILE_CONFERENCE_NAMED = "reconcile.conference.named"
     RECONCILE_PARTICIPANT_LEFT = "reconcile.participant.left"
     RECONCILE_PARTICIPANT_FOUND = "reconcile.participant.found"
+    # Telnyx's own id of a participant (seed 001's ConferenceParticipant.id), read from its list.
+    RECONCILE_PARTICIPANT_IDENTIFIED = "reconcile.participant.identified"
 
 
 # Families, matched by prefix.

@@ -118,7 +118,11 @@ def get_participant(request: Request, conference_id: str, participant_id: str) -
 
 def update_participant(request: Request, conference_id: str, participant_id: str) -> Response:
     conference = request.world.find_conference(conference_id)
-    participant = find_participant(conference, participant_id)
+    # Seed 001: the path's participant_id "Uniquely identifies the participant" (the
+    # ConferenceParticipant's own id); a call_control_id or label there is not found (404).
+    participant = conference.participants.get(participant_id)
+    if participant is None:
+        raise not_found()
     validate(request.body, schemas.PARTICIPANT_UPDATE)
     request.world.conference_engine.update_participant(conference, participant, request.body)
     return Response(200, {"data": resources.participant_detail(participant)})

@@ -58,6 +58,8 @@ def test_participant_actions_reach_telnyx_and_show_on_the_participant(
     supervisor_client, simulator, conference, action, data, path_suffix, body, state
 ):
     participant = conference.participants.order_by("pk").first()
+    # Seed 001's PATCH names the participant by its own id, not its call_control_id.
+    telnyx_id = world_participant(simulator, conference, participant.call_control_id)["id"]
     response = supervisor_client.post(
         participant_url(conference, participant, action), data, content_type="application/json"
     )
@@ -65,9 +67,7 @@ def test_participant_actions_reach_telnyx_and_show_on_the_participant(
     record = response.json()
     assert (record["action"], record["outcome"], record["target_type"]) == (action, "ok", "participant")
     request = simulator.received[-1]
-    expected_path = f"/v2/conferences/{conference.conference_id}/" + path_suffix.format(
-        p=participant.call_control_id
-    )
+    expected_path = f"/v2/conferences/{conference.conference_id}/" + path_suffix.format(p=telnyx_id)
     assert request["path"] == expected_path
     assert request["method"] == ("PATCH" if action == "participant_update" else "POST")
     sent = {key: value for key, value in request["body"].items() if key != "command_id"}

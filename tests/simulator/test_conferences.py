@@ -152,6 +152,23 @@ def test_participants_list_and_patch(
     assert (unknown.status_code, unknown.json()["errors"][0]["code"]) == (404, "10007")
 
 
+def test_the_participant_patch_takes_the_participants_own_id_only(
+    sim: SimulatorServer, api: httpx.Client, conference: dict[str, Any]
+) -> None:
+    # Seed 001: "participant_id / in: path / description: Uniquely identifies the participant."
+    # (ConferenceParticipant.id, distinct from its call_control_id); anything else is its 404,
+    # "code: '10007' / title: Resource not found".
+    [host, guest] = api.get(f"/conferences/{conference['id']}/participants").json()["data"]
+    assert guest["id"] != guest["call_control_id"] and host["id"] != host["call_control_id"]
+    base = f"/conferences/{conference['id']}/participants"
+    by_call = api.patch(f"{base}/{guest['call_control_id']}", json={"beep_enabled": "never"})
+    assert by_call.status_code == 404
+    assert by_call.json()["errors"] == [
+        {"code": "10007", "title": "Resource not found", "detail": "Resource not found"}
+    ]
+    assert api.patch(f"{base}/{guest['id']}", json={"beep_enabled": "never"}).status_code == 200
+
+
 def test_join_and_leave(
     sim: SimulatorServer, api: httpx.Client, receiver: WebhookReceiver, conference: dict[str, Any]
 ) -> None:
