@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 2
+# Several workers need a shared channel layer (REDIS_URL): without one, one worker (and `serve` refuses more).
+WORKERS ?= $(if $(REDIS_URL),2,1)
 PYTEST_ARGS ?=
 
 .PHONY: demo test install lint serve bench-ingest clean
@@ -32,11 +33,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-# The production profile: several ASGI workers behind one port (set DATABASE_URL, REDIS_URL, ...).
+# The production profile: several ASGI workers behind one port (set DATABASE_URL, REDIS_URL, ...);
+# `manage.py serve` checks the configuration, empties the metrics directory, then runs uvicorn.
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/uvicorn switchboard.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-access-log
+	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 clean:
 	rm -rf $(VENV) var

@@ -9,10 +9,12 @@ class DashboardConfig(AppConfig):
     verbose_name = "Switchboard"
 
     def ready(self) -> None:
+        from dashboard.accounts.counting import connect_login_counters
         from dashboard.accounts.roles import create_roles_after_migrate
         from dashboard.eventlog.append_only import connect_append_only_guard
         from dashboard.web import converters
 
         connect_append_only_guard()
         converters.register()
+        connect_login_counters()
         post_migrate.connect(create_roles_after_migrate, sender=self, dispatch_uid="switchboard-roles")

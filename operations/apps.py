@@ -5,3 +5,8 @@ class OperationsConfig(AppConfig):
     """What spans calls and conferences: history, overview, reconciliation, delivery health."""
 
     name = "operations"
+
+    def ready(self) -> None:
+        from operations import gauges
+
+        gauges.register()

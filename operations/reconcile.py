@@ -19,6 +19,7 @@ from dashboard.actions.runner import shared_client
 from dashboard.eventlog.event_types import EventType
 from dashboard.eventlog.incoming import IncomingEvent
 from dashboard.eventlog.ingest import ingest_events
+from dashboard.observability import metrics
 from dashboard.telnyx import TelnyxClient
 
 logger = logging.getLogger("switchboard.reconcile")
@@ -38,6 +39,15 @@ class ReconcileReport:
     @property
     def changes(self) -> int:
         return sum(len(items) for items in vars(self).values())
+
+    def summary(self) -> str:
+        """Every kind of correction, counted (zeros included, so a quiet run reads as one)."""
+        return (
+            f"calls: {len(self.calls_ended)} ghosts ended, {len(self.calls_found)} missing added; "
+            f"conferences: {len(self.conferences_ended)} ended, {len(self.conferences_found)} added, "
+            f"{len(self.conferences_named)} named; "
+            f"participants: {len(self.participants_left)} left, {len(self.participants_found)} added"
+        )
 
 
 def _event(
@@ -206,8 +216,16 @@ def reconcile_with_telnyx(*, client: TelnyxClient | None = None) -> ReconcileRep
     client = client or shared_client()
     run = uuid.uuid4().hex[:12]
     report = ReconcileReport()
-    events = _reconcile_calls(client, run, report) + _reconcile_conferences(client, run, report)
-    if events:
-        ingest_events(events)
-    logger.info("reconciliation %s: %d corrections", run, report.changes)
+    try:
+        events = _reconcile_calls(client, run, report) + _reconcile_conferences(client, run, report)
+        if events:
+            ingest_events(events)
+    except Exception:
+        metrics.RECONCILE_RUNS.labels("failed").inc()
+        raise
+    metrics.RECONCILE_RUNS.labels("ok").inc()
+    for kind, items in vars(report).items():
+        if items:
+            metrics.RECONCILE_CORRECTIONS.labels(kind).inc(len(items))
+    logger.info("reconciliation %s: %d corrections (%s)", run, report.changes, report.summary())
     return report

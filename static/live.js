@@ -305,7 +305,9 @@
       }
       attempts += 1;
       setStatus(navigator.onLine === false || attempts > 8 ? "offline" : "reconnecting");
-      const delay = Math.min(10000, 300 * 2 ** Math.min(attempts, 6)) * (0.75 + Math.random() / 2);
+      // 4503: the server is up but its channel layer (Redis) is not, yet: try again soon, not in 10 s.
+      const ceiling = event.code === 4503 ? 2000 : 10000;
+      const delay = Math.min(ceiling, 300 * 2 ** Math.min(attempts, 6)) * (0.75 + Math.random() / 2);
       setTimeout(connect, delay);
     });
   }

@@ -15,7 +15,12 @@ from urllib.parse import urlparse
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.retry import Retry
 from servestatic.compress import Compressor
+
+from dashboard.observability.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SWITCHBOARD_VAR_DIR", BASE_DIR / "var"))
@@ -109,12 +114,13 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 TELNYX_API_KEY = env_str("TELNYX_API_KEY", DEMO_TELNYX_API_KEY if DEBUG else None)
 TELNYX_PUBLIC_KEYS = env_public_keys("TELNYX_PUBLIC_KEY", [DEMO_TELNYX_PUBLIC_KEY] if DEBUG else [])
-TELNYX_CONNECTION_ID = env_str("TELNYX_CONNECTION_ID", DEMO_TELNYX_CONNECTION_ID)
+# Demo identifiers only in debug: in production a silent fallback would dial from the wrong application.
+TELNYX_CONNECTION_ID = env_str("TELNYX_CONNECTION_ID", DEMO_TELNYX_CONNECTION_ID if DEBUG else None)
 TELNYX_API_BASE = env_url(
     "TELNYX_API_BASE", "http://127.0.0.1:8001/v2" if DEBUG else "https://api.telnyx.com/v2"
 )
 TELNYX_TIMEOUT_SECS = env_int("TELNYX_TIMEOUT_SECS", 5, minimum=1)
-TELNYX_TEXML_ACCOUNT_SID = env_str("TELNYX_TEXML_ACCOUNT_SID", "AC-switchboard-demo")
+TELNYX_TEXML_ACCOUNT_SID = env_str("TELNYX_TEXML_ACCOUNT_SID", "AC-switchboard-demo" if DEBUG else None)
 
 WEBHOOK_TOLERANCE_SECS = env_int("WEBHOOK_TOLERANCE_SECS", 300, minimum=1)
 WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 256 * 1024, minimum=1024)
@@ -155,11 +161,18 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Async: answers static files itself (streamed, no thread hop) and passes the rest down the async chain.
     "servestatic.middleware.ServeStaticMiddleware",
+    # Pages and API answers gzipped for clients that accept it (static files come pre-compressed, gzip and
+    # brotli, from the line above). Django's gzip pads against BREACH; CSRF tokens are masked per response.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Log lines learn the user once something loaded it; answers are counted by route (/metrics).
+    "dashboard.observability.requests.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The person's time zone while their request runs, and their theme for the page (their profile).
+    "dashboard.accounts.preferences.UserPreferencesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: turns a login refused for lockout into the lockout page (429).
     "axes.middleware.AxesMiddleware",
@@ -242,7 +255,23 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # redis-py 8 times sockets out after 5 s, exactly channels-redis's blocking pop: consumers
             # then die and pages drop (django/channels_redis#422). A longer socket timeout avoids it.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}], "capacity": 1000, "expiry": 30},
+            # A connection idle for health_check_interval seconds is PINGed before use, and a command
+            # that fails on a dead connection (Redis restarted) reconnects and runs again once: pages
+            # connecting after a Redis restart do not meet the pool's stale sockets.
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 10,
+                        "socket_connect_timeout": 2,
+                        "health_check_interval": 5,
+                        "retry": Retry(NoBackoff(), 1),
+                        "retry_on_error": [RedisConnectionError],
+                    }
+                ],
+                "capacity": 1000,
+                "expiry": 30,
+            },
         }
     }
 else:
@@ -349,27 +378,47 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# DJANGO_HTTPS=false: served over plain http with no TLS proxy (loopback, a private network), so no
+# redirect to https, no secure-only cookies and no HSTS; each can still be set on its own.
+HTTPS = env_bool("DJANGO_HTTPS", True)
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", HTTPS)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {
-        "switchboard": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-        "simulator": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-        # Failed logins and lockouts (usernames and addresses masked; the admin's "Access attempts" has them).
-        "axes": {"handlers": ["console"], "level": "WARNING"},
-    },
-}
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").strip().upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {LOG_LEVEL!r}")
+# One handler on the root logger for Django, uvicorn, switchboard, the simulator and libraries alike,
+# with the request id, user, call and command_id, and secrets scrubbed (dashboard/observability/logs.py).
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+
+# Operating: /metrics (Prometheus) for a bearer token or from listed addresses; neither set: 404.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
+METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS")
+# /readyz: how long each check may take, and the ingest backlog past which the worker is not ready.
+READY_CHECK_TIMEOUT_SECS = env_int("READY_CHECK_TIMEOUT_SECS", 2, minimum=1)
+READY_MAX_WRITER_QUEUE = env_int("READY_MAX_WRITER_QUEUE", 2000, minimum=1)
+# Reconciliation with Telnyx inside the server, every this many seconds (0: off; one worker at a time).
+RECONCILE_EVERY_SECS = env_int("RECONCILE_EVERY_SECS", 0 if DEBUG else 60)
+
+# Unhandled errors to Sentry: only with SENTRY_DSN set (otherwise sentry-sdk is not even imported).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from dashboard.observability.errors import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
+        release=env_str("SENTRY_RELEASE", "switchboard@0.1.0"),
+    )
 
 # Commit webhooks through one long-lived writer thread in groups (see dashboard/ingest_writer.py).
 # In-process test clients turn it off to share the test's transaction.

@@ -23,6 +23,8 @@ from dashboard.actions.spec import PIN_LIST, PIN_ONE, ActionSpec
 from dashboard.eventlog.incoming import IncomingEvent
 from dashboard.eventlog.ingest import ingest_events
 from dashboard.models import ActionOutcome, OperatorAction
+from dashboard.observability import metrics
+from dashboard.observability.context import log_context
 from dashboard.realtime.broadcast import nudge
 from dashboard.telnyx import TelnyxClient, TelnyxError, TelnyxResponse, new_command_id
 
@@ -197,11 +199,21 @@ def perform_action(
         earlier = OperatorAction.objects.filter(submission_id=submission_id).first()
         if earlier is not None:
             return earlier  # a double click: the first submission already did (or tried) it
-    form = spec.form(data)
-    _check_permission(user, channel, spec, target, form)
-    params = _validated(user, channel, spec, target, form)
-    sent = _send(spec, target, params, client or shared_client())
-    return _record_outcome(user, channel, spec, target, params, sent, submission_id)
+    with log_context(user=getattr(user, "username", ""), call_control_id=target.call_control_id):
+        form = spec.form(data)
+        _check_permission(user, channel, spec, target, form)
+        params = _validated(user, channel, spec, target, form)
+        sent = _send(spec, target, params, client or shared_client())
+        _count_command(spec, sent)
+        with log_context(command_id=sent.command_id):
+            return _record_outcome(user, channel, spec, target, params, sent, submission_id)
+
+
+def _count_command(spec: ActionSpec, sent: "_Sent") -> None:
+    error = sent.error
+    outcome = "ok" if error is None else ("refused" if error.kind == "refused" else "failed")
+    metrics.TELNYX_COMMANDS.labels(spec.name, outcome).inc()
+    metrics.TELNYX_COMMAND_SECONDS.labels(spec.name).observe(sent.latency_ms / 1000)
 
 
 def _check_permission(user, channel: str, spec: ActionSpec, target: ActionTarget, form: forms.Form) -> None:  # noqa: ANN001

@@ -7,16 +7,29 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from dashboard.eventlog.event_types import EventType
 from dashboard.eventlog.folding import insert_rows
 from dashboard.eventlog.incoming import IncomingEvent
 from dashboard.eventlog.projections import project_events
 from dashboard.models import Event, RejectedWebhook
+from dashboard.observability import metrics
 from dashboard.realtime.broadcast import broadcast_changes
 
 logger = logging.getLogger("switchboard.ingest")
 
 _RACE_RETRIES = 3
 _DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
+# Event types as metric labels: the known ones by name, anything else Telnyx may send as "other".
+_KNOWN_TYPES = frozenset(EventType)
+
+
+def _count_stored(stored: Sequence[Event]) -> None:
+    counts: dict[str, int] = {}
+    for event in stored:
+        label = event.event_type if event.event_type in _KNOWN_TYPES else "other"
+        counts[label] = counts.get(label, 0) + 1
+    for label, count in counts.items():
+        metrics.EVENTS.labels(label).inc(count)
 
 
 def _event_row(incoming: IncomingEvent) -> Event:
@@ -80,6 +93,7 @@ def ingest_events(incoming: Sequence[IncomingEvent]) -> list[bool]:
                         duplicates=F("duplicates") + 1, last_delivery_at=timezone.now()
                     )
                 transaction.on_commit(lambda changes=changes: broadcast_changes(changes))
+                transaction.on_commit(lambda stored=stored: _count_stored(stored))
             return results
         except (IntegrityError, OperationalError) as error:
             # Another process stored one of these ids between our read and our insert, or (on

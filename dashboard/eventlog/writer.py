@@ -12,11 +12,13 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 
 from django.db import close_old_connections, connection
 
 from dashboard.eventlog.incoming import IncomingEvent
+from dashboard.observability import metrics
 
 logger = logging.getLogger("switchboard.ingest")
 
@@ -48,6 +50,14 @@ class IngestWriter:
         self._queue.put((event, loop, future))
         return await future
 
+    def queue_depth(self) -> int:
+        """Webhooks waiting for the thread (approximate, as any queue size read from outside)."""
+        return self._queue.qsize()
+
+    def stopped(self) -> bool:
+        """True when the thread was started and has died (it is started again by the next webhook)."""
+        return self._thread is not None and not self._thread.is_alive()
+
     def _ensure_started(self) -> None:
         if self._thread is not None and self._thread.is_alive():
             return
@@ -68,7 +78,11 @@ class IngestWriter:
     def _run(self) -> None:
         while True:
             batch = self._next_batch()
+            metrics.WRITER_QUEUE.set(self._queue.qsize())
+            metrics.INGEST_BATCH_SIZE.observe(len(batch))
+            started = time.perf_counter()
             results = self._write_batch(batch)
+            metrics.INGEST_COMMIT_SECONDS.observe(time.perf_counter() - started)
             for (_, loop, future), (result, error) in zip(batch, results, strict=True):
                 # The request's loop may be gone (server stopping): nobody is left to answer.
                 with contextlib.suppress(RuntimeError):

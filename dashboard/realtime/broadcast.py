@@ -10,10 +10,12 @@ reconnect) re-fetches its snapshot.
 import asyncio
 import logging
 import threading
+import time
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from dashboard.realtime.outage import outage
 from dashboard.realtime.registry import live_kinds
 
 logger = logging.getLogger("switchboard.realtime")
@@ -34,16 +36,18 @@ def remember_event_loop(loop: asyncio.AbstractEventLoop) -> None:
         _main_loop = loop
 
 
-def _note(kind: str, pk: int, stamp: tuple) -> dict:
-    return {"type": "live.update", "kind": kind, "pk": pk, "version": stamp[0], "stamp": list(stamp)}
+def _note(kind: str, pk: int, stamp: tuple, at: float) -> dict:
+    # `at`: when the change was committed (wall clock, shared by the workers), for the broadcast lag.
+    return {"type": "live.update", "kind": kind, "pk": pk, "version": stamp[0], "stamp": list(stamp), "at": at}
 
 
 def notes_for(changes: dict[str, list]) -> list[tuple[str, dict]]:
     """The hints for a batch's changed rows ({projection name: rows}), per registered live kind."""
     notes = []
+    at = time.time()
     for kind in live_kinds():
         for row in changes.get(kind.projection, ()):
-            note = _note(kind.kind, row.pk, kind.stamp(row))
+            note = _note(kind.kind, row.pk, kind.stamp(row), at)
             notes += [(group, note) for group in kind.groups(row)]
     return notes
 
@@ -61,17 +65,16 @@ async def _send_all(messages: list[tuple[str, dict]]) -> None:
             for group, message in messages:
                 try:
                     await layer.group_send(group, message)
-                except Exception:
-                    # Redis down or a full channel: pages re-sync on reconnect, so a lost hint is tolerable.
-                    logger.warning("broadcast to %s failed", group, exc_info=True)
+                except Exception as exc:
+                    # Redis down or a full channel: pages re-sync on reconnect, so a lost hint is
+                    # tolerable. An outage is logged once when it starts and once when it ends.
+                    outage.failed("group_send", exc)
+                else:
+                    outage.succeeded()
                 sent += 1
-    except TimeoutError:
-        logger.warning(
-            "broadcast timed out after %ss; %d of %d hints dropped",
-            SEND_TIMEOUT_SECS,
-            len(messages) - sent,
-            len(messages),
-        )
+    except TimeoutError as exc:
+        outage.failed("group_send", exc)
+        logger.debug("broadcast timed out after %ss; %d of %d hints dropped", SEND_TIMEOUT_SECS, len(messages) - sent, len(messages))
 
 
 def send(messages: list[tuple[str, dict]]) -> None:

@@ -1,16 +1,29 @@
 """Websocket for live pages: authenticate, join one group, forward updates. Nothing else.
 
 Operator actions never travel over this socket; they go through forms and the API.
+When the channel layer (Redis) fails, the socket is closed cleanly with LAYER_UNAVAILABLE, whether
+joining its group failed or the layer went away under an open page: the page reconnects within a
+second or two and re-syncs from the database, and the outage is logged once (`outage.py`).
 """
+
+import asyncio
+import time
+from datetime import UTC, datetime
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from dashboard.models import Event, OperatorAction
+from dashboard.observability import metrics
 from dashboard.realtime.fragments import fragments
+from dashboard.realtime.outage import outage
 from dashboard.realtime.registry import live_kinds, live_page
 
 UNAUTHORISED = 4401
 NOT_FOUND = 4404
+LAYER_UNAVAILABLE = 4503
+_LAYER_LOST = {"type": "layer.lost"}
 
 
 @database_sync_to_async
@@ -22,6 +35,36 @@ def _group_for(scope_kwargs: dict) -> str | None:
     return page.detail_group(key) if key else page.list_group
 
 
+# Webhooks are stored within seconds of their arrival (the writer's queue): a change committed after a
+# page read the database was received at most this long before that read.
+CHANGE_MARGIN_SECS = 10
+# A page's render time older than this is not worth checking: it re-reads its snapshot.
+RENDER_MARK_MAX_AGE_SECS = 60
+
+
+def _rendered_at(scope: dict) -> float | None:
+    """The `since` the page connects with: when the server began rendering it (epoch seconds)."""
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("since", [])
+    try:
+        since = float(values[0]) if values else None
+    except ValueError:
+        return None
+    if since is None or not 0 <= time.time() - since <= RENDER_MARK_MAX_AGE_SECS:
+        return None
+    return since
+
+
+@database_sync_to_async
+def _nothing_new_since(since: float) -> bool:
+    """True when no webhook and no operator action arrived since the page was rendered (with a margin):
+    the page it holds is current, and it need not fetch its snapshot again on this first hello."""
+    moment = datetime.fromtimestamp(since - CHANGE_MARGIN_SECS, UTC)
+    return not (
+        Event.objects.filter(received_at__gte=moment).exists()
+        or OperatorAction.objects.filter(created_at__gte=moment).exists()
+    )
+
+
 def _kinds_user_may_act_on(user: object) -> frozenset[str]:
     return frozenset(
         kind.kind for kind in live_kinds() if kind.act_permission and user.has_perm(kind.act_permission)
@@ -31,6 +74,31 @@ def _kinds_user_may_act_on(user: object) -> frozenset[str]:
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
     acts_on: frozenset[str] = frozenset()
+    counted = False
+    _layer_lost = False
+
+    # Channels sets channel_receive to the layer's receive for this channel; reading it gives the
+    # guarded version, which turns a layer failure into one "layer.lost" message instead of an
+    # exception that would end the connection with a traceback.
+    @property
+    def channel_receive(self):  # noqa: ANN201
+        return self._guarded_receive
+
+    @channel_receive.setter
+    def channel_receive(self, receive) -> None:  # noqa: ANN001
+        self._layer_receive = receive
+
+    async def _guarded_receive(self) -> dict:
+        if self._layer_lost:
+            await asyncio.Future()  # nothing more from the layer: wait for the socket to close
+        try:
+            message = await self._layer_receive()
+        except Exception as exc:
+            self._layer_lost = True
+            outage.failed("receive", exc)
+            return _LAYER_LOST
+        outage.succeeded()
+        return message
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -42,14 +110,36 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=NOT_FOUND)
             return
         self.acts_on = await database_sync_to_async(_kinds_user_may_act_on)(user)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        try:
+            await self.channel_layer.group_add(self.group, self.channel_name)
+        except Exception as exc:
+            outage.failed("group_add", exc)
+            self.group = None
+            await self.accept()
+            await self.close(code=LAYER_UNAVAILABLE)
+            return
+        outage.succeeded()
         await self.accept()
-        # The page re-fetches its snapshot on this hello, so nothing between render and connect is lost.
-        await self.send_json({"type": "hello", "group": self.group})
+        self.counted = True
+        metrics.WEBSOCKETS.inc()
+        # The page re-fetches its snapshot on this hello, so nothing between render and connect is lost;
+        # unless nothing can have changed since it was rendered ("fresh"): then one fetch per page load.
+        since = _rendered_at(self.scope)
+        fresh = since is not None and await _nothing_new_since(since)
+        await self.send_json({"type": "hello", "group": self.group, "fresh": fresh})
 
     async def disconnect(self, code: int) -> None:
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.counted:
+            self.counted = False
+            metrics.WEBSOCKETS.dec()
+        if self.group and not self._layer_lost:
+            try:
+                await self.channel_layer.group_discard(self.group, self.channel_name)
+            except Exception as exc:
+                outage.failed("group_discard", exc)
+
+    async def layer_lost(self, message: dict) -> None:
+        await self.close(code=LAYER_UNAVAILABLE)
 
     async def dispatch(self, message: dict) -> None:
         # Channels closes stale database connections before every handler: one hop to the single
@@ -57,6 +147,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         # database_sync_to_async, which does that itself, so they skip the hop.
         if message["type"] == "live.update":
             await self.live_update(message)
+            return
+        if message is _LAYER_LOST:
+            await self.layer_lost(message)
             return
         await super().dispatch(message)
 
@@ -70,9 +163,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(
                 {"kind": "refresh", "dom_id": dom_id, "version": 0, "alive": True, "html": ""}
             )
+            metrics.WEBSOCKET_MESSAGES.inc()
             return
         # Users who may not act get fragments without the buttons they could not use.
         can_act = message["kind"] in self.acts_on
         fragment = await fragments.get(message["kind"], message["pk"], tuple(message["stamp"]), can_act)
         if fragment is not None:
             await self.send(text_data=fragment)
+            metrics.WEBSOCKET_MESSAGES.inc()
+            if "at" in message:
+                metrics.BROADCAST_LAG.observe(max(0.0, time.time() - message["at"]))

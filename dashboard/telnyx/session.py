@@ -8,11 +8,12 @@ from typing import Any
 
 import httpx
 
+from dashboard.observability import metrics
 from dashboard.telnyx.errors import ErrorKind, TelnyxError
 from dashboard.telnyx.response import TelnyxResponse, unwrap
 from dashboard.telnyx.retry import backoff_delay, rate_limit_delay
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("switchboard.telnyx")
 
 USER_AGENT = f"Switchboard/0.1 (Telnyx supervision dashboard) httpx/{httpx.__version__}"
 _REDACTED = "[REDACTED]"
@@ -99,6 +100,9 @@ class TelnyxSession:
                 error, delay = self._classify(response, attempt, command_id)
             if delay is None or attempt >= self.max_attempts:
                 raise error
+            metrics.TELNYX_RETRIES.labels(_retry_reason(error)).inc()
+            if error.status == 429:
+                metrics.TELNYX_RATE_LIMIT_WAIT_SECONDS.inc(delay)
             logger.warning(
                 "Telnyx %s %s attempt %d/%d failed (%s: %s); retrying in %.2fs",
                 method,
@@ -108,6 +112,7 @@ class TelnyxSession:
                 f"HTTP {error.status}" if error.status is not None else error.title,
                 error.detail,
                 delay,
+                extra={"command_id": command_id} if command_id else None,
             )
             self._sleep(delay)
 
@@ -164,6 +169,16 @@ class TelnyxSession:
     def _redact(self, text: str) -> str:
         # Whatever a server or proxy echoes back, the key must not reach an error or a log.
         return text.replace(self._api_key, _REDACTED)
+
+
+def _retry_reason(error: TelnyxError) -> str:
+    if error.status == 429:
+        return "rate_limited"
+    if error.status is not None and error.status >= 500:
+        return "server_error"
+    if error.status is None:
+        return "transport"
+    return "malformed"
 
 
 def _decode_object(content: bytes) -> dict[str, Any] | None:

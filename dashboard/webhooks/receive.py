@@ -7,6 +7,7 @@ Telnyx delivers again. No input produces a 500.
 """
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from django.conf import settings
 
 from dashboard.eventlog.ingest import ingest_events, record_rejection
 from dashboard.eventlog.writer import IngestWriter
+from dashboard.observability import context, metrics
 from dashboard.webhooks.parsing import (
     IncomingEvent,
     MalformedWebhook,
@@ -30,6 +32,18 @@ PARSERS: dict[str, Callable[[bytes], IncomingEvent]] = {
     "texml": parse_texml_callback,
 }
 writer = IngestWriter(ingest_events)
+
+# Rejection reasons as metric labels: a fixed set, whatever text a rejection carries.
+_REASON_LABELS = {
+    "missing signature header": "missing_signature",
+    "missing timestamp header": "missing_timestamp",
+    "timestamp is not an integer": "bad_timestamp",
+    "timestamp outside tolerance": "stale_timestamp",
+    "signature is not base64": "bad_signature",
+    "signature is not 64 bytes": "bad_signature",
+    "signature does not match": "signature_mismatch",
+    "body too large": "too_large",
+}
 
 
 @dataclass(frozen=True)
@@ -50,7 +64,13 @@ async def _store(event: IncomingEvent) -> bool:
     return (await sync_to_async(ingest_events)([event]))[0]
 
 
+def _reason_label(reason: str, status: int) -> str:
+    return _REASON_LABELS.get(reason, "malformed" if status == 400 else "other")
+
+
 async def reject(endpoint: str, reason: str, status: int, remote_addr: str, size: int) -> Answer:
+    metrics.WEBHOOKS.labels(endpoint, "rejected").inc()
+    metrics.WEBHOOK_REJECTIONS.labels(endpoint, _reason_label(reason, status)).inc()
     try:
         await sync_to_async(record_rejection)(
             endpoint=endpoint, reason=reason, status=status, remote_addr=remote_addr, body_bytes=size
@@ -62,6 +82,13 @@ async def reject(endpoint: str, reason: str, status: int, remote_addr: str, size
 
 async def receive_webhook(endpoint: str, body: bytes, headers: Mapping[str, str], remote_addr: str) -> Answer:
     """`headers` must have lower-case names; the body must already be within the size limit."""
+    started = time.perf_counter()
+    answer = await _receive(endpoint, body, headers, remote_addr)
+    metrics.WEBHOOK_SECONDS.labels(endpoint).observe(time.perf_counter() - started)
+    return answer
+
+
+async def _receive(endpoint: str, body: bytes, headers: Mapping[str, str], remote_addr: str) -> Answer:
     signed = {SIGNATURE_HEADER: headers.get(SIGNATURE_HEADER, ""), TIMESTAMP_HEADER: headers.get(TIMESTAMP_HEADER, "")}
     try:
         verify_signature(
@@ -73,9 +100,12 @@ async def receive_webhook(endpoint: str, body: bytes, headers: Mapping[str, str]
         event = PARSERS[endpoint](body)
     except MalformedWebhook as exc:
         return await reject(endpoint, str(exc), 400, remote_addr, len(body))
+    context.bind(call_control_id=event.call_control_id)
     try:
         is_new = await _store(event)
     except Exception:
+        metrics.WEBHOOKS.labels(endpoint, "failed").inc()
         logger.exception("webhook %s not stored; asking Telnyx to deliver it again", event.event_id)
         return _error(503, "temporarily unable to store the event; retry", **{"Retry-After": "1"})
+    metrics.WEBHOOKS.labels(endpoint, "stored" if is_new else "duplicate").inc()
     return Answer(200, {"status": "ok", "duplicate": not is_new})

@@ -14,6 +14,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
+from dashboard.observability import metrics
+
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 CHUNK_ROWS = 2000
 _ROWS_PER_WRITE = 500
@@ -145,6 +147,15 @@ async def _pulled_through_the_request_thread(chunks: Generator[bytes, None, None
         await sync_to_async(chunks.close, thread_sensitive=True)()
 
 
+def _counted(chunks: Generator[bytes, None, None]) -> Generator[bytes, None, None]:
+    """The export as running (switchboard_exports_running) from its first chunk to its end or abort."""
+    metrics.EXPORTS_RUNNING.inc()
+    try:
+        yield from chunks
+    finally:
+        metrics.EXPORTS_RUNNING.dec()
+
+
 def export_rows(queryset: QuerySet, resource: str) -> tuple[list[str], Iterator[tuple]]:
     columns = COLUMNS[resource]
     rows = queryset.values_list(*(field for _, field in columns)).iterator(chunk_size=CHUNK_ROWS)
@@ -155,7 +166,7 @@ def export_response(
     request: HttpRequest, queryset: QuerySet, resource: str, fmt: str
 ) -> StreamingHttpResponse:
     headers, rows = export_rows(queryset, resource)
-    chunks = csv_chunks(headers, rows) if fmt == "csv" else json_chunks(headers, rows)
+    chunks = _counted(csv_chunks(headers, rows) if fmt == "csv" else json_chunks(headers, rows))
     content = _pulled_through_the_request_thread(chunks) if isinstance(request, ASGIRequest) else chunks
     response = StreamingHttpResponse(content, content_type=FORMATS[fmt])
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")

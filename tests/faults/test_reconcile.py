@@ -38,7 +38,7 @@ def test_a_ghost_call_is_ended_and_a_missed_call_is_added(client, deaf_simulator
     assert (ghost.is_alive, ghost.state, ghost.hangup_source) == (False, "hangup", "reconcile")
     found = Call.objects.get(call_control_id=missed.call_control_id)
     assert (found.is_alive, found.state) == (True, "answered")
-    assert "ended 1 ghost calls, added 1 missing calls" in capsys.readouterr().out
+    assert "calls: 1 ghosts ended, 1 missing added;" in capsys.readouterr().out
     assert set(Event.objects.filter(source="reconcile").values_list("event_type", flat=True)) == {
         "reconcile.call.ended",
         "reconcile.call.found",

@@ -23,6 +23,8 @@ def production_env() -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "switchboard.example.com",
         "TELNYX_API_KEY": "KEY-deploy-check",
         "TELNYX_PUBLIC_KEY": TEST_PUBLIC_KEY_B64,
+        "TELNYX_CONNECTION_ID": "2208867041398097001",
+        "TELNYX_TEXML_ACCOUNT_SID": "AC-deploy-check",
     }
 
 

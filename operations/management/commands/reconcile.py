@@ -16,11 +16,7 @@ class Command(BaseCommand):
         while True:
             try:
                 report = reconcile_with_telnyx()
-                self.stdout.write(
-                    f"ended {len(report.calls_ended)} ghost calls, added {len(report.calls_found)} missing calls; "
-                    f"conferences ended {len(report.conferences_ended)}, added {len(report.conferences_found)}; "
-                    f"participants left {len(report.participants_left)}, added {len(report.participants_found)}"
-                )
+                self.stdout.write(report.summary())
             except TelnyxError as exc:
                 self.stderr.write(f"Telnyx did not answer: {exc}")
                 if not options["every"]:
