@@ -7,9 +7,13 @@ field: the action runner adds it.
 import ipaddress
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http.request import validate_host
+from django.urls import Resolver404, resolve
 
 from dashboard.actions.fields import (
     HTTP_METHODS,
@@ -100,6 +104,25 @@ def validate_fork_target(value: str) -> None:
         raise ValidationError(message, code="fork_target") from None
 
 
+# The dashboard's own webhook endpoints (switchboard/urls.py): they take POST only.
+OWN_WEBHOOK_URL_NAMES = frozenset({"webhook", "texml-webhook"})
+
+
+def is_own_webhook_endpoint(url: str) -> bool:
+    """Whether `url` is this dashboard's webhook endpoint: one of its paths, on a host it serves."""
+    parts = urlsplit(url)
+    if not validate_host(parts.hostname or "", settings.ALLOWED_HOSTS):
+        return False
+    path = parts.path or "/"
+    for candidate in (path, path if path.endswith("/") else path + "/"):
+        try:
+            if resolve(candidate).url_name in OWN_WEBHOOK_URL_NAMES:
+                return True
+        except Resolver404:
+            continue
+    return False
+
+
 def validate_session_timeout(value: int) -> None:
     if value != 0 and value < SIPREC_MIN_SESSION_TIMEOUT_SECS:
         raise ValidationError("Enter 0 to disable, or at least 90 seconds.", code="min_value")
@@ -134,7 +157,32 @@ class LegSetupForm(SipHeadersForm):
 
     sound_modifications = JSONObjectField(schema=SOUND_MODIFICATIONS)
     webhook_url = url_field()
-    webhook_url_method = enum_field(HTTP_METHODS)
+    webhook_url_method = enum_field(HTTP_METHODS, help_text="GET only with a webhook URL of your own.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Seed 002: webhook_url_method is the "HTTP request type used for webhook_url". Telnyx then
+        # sends this call's webhooks with GET; the dashboard's own endpoint takes POST only.
+        if cleaned.get("webhook_url_method") == "GET" and "webhook_url" not in self.errors:
+            url = cleaned.get("webhook_url")
+            if not url:
+                self.add_error(
+                    "webhook_url_method",
+                    ValidationError(
+                        "GET is the method for a webhook URL: give the URL of your own receiver, or choose POST.",
+                        code="get_without_url",
+                    ),
+                )
+            elif is_own_webhook_endpoint(url):
+                self.add_error(
+                    "webhook_url_method",
+                    ValidationError(
+                        "This dashboard's webhook endpoint takes POST only: choose POST, or a webhook URL "
+                        "elsewhere that takes GET.",
+                        code="get_to_dashboard",
+                    ),
+                )
+        return cleaned
 
 
 class StreamingForm(LegSetupForm):

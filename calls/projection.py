@@ -6,9 +6,10 @@ call out of it, so a late or replayed event never resurrects a call.
 """
 
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
 
 from calls.models import Call, CallState
 from dashboard.eventlog.event_types import EventType
@@ -54,6 +55,31 @@ def _initial_state() -> dict:
         "last_event_at": None,
         "event_count": 0,
     }
+
+
+def _start_time(payload: dict) -> datetime | None:
+    """The payload's start_time (call.initiated, call.answered and call.hangup carry it), if readable."""
+    try:
+        moment = parse_datetime(text(payload, "start_time", 40))
+    except ValueError:
+        return None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _take_start(state: dict, event: FoldableEvent, payload: dict) -> None:
+    """When the call started: Telnyx's start_time wherever an event carries it, so a missed
+    call.initiated shifts neither the start nor the duration; else, as an estimate, when its
+    call.initiated happened. An estimate gives way to Telnyx's value whenever one arrives."""
+    stated = _start_time(payload)
+    if stated is not None:
+        if state["start_time"] is None or state["details"].get("start_time_estimated"):
+            state["start_time"] = stated
+            state["details"].pop("start_time_estimated", None)
+    elif state["start_time"] is None and event.event_type == EventType.CALL_INITIATED:
+        state["start_time"] = happened_at(event)
+        state["details"]["start_time_estimated"] = True
 
 
 def _move(state: dict, new_state: str, event: FoldableEvent) -> None:
@@ -196,6 +222,7 @@ def _on_reconciled_found(state: dict, event: FoldableEvent, payload: dict) -> No
     if state["start_time"] is None:
         duration = integer(payload, "call_duration") or 0
         state["start_time"] = happened_at(event) - timedelta(seconds=max(duration, 0))
+        state["details"]["start_time_estimated"] = True
     _move(state, CallState.ANSWERED, event)
 
 
@@ -271,9 +298,7 @@ def fold_call(events: Iterable[FoldableEvent], start: dict | None = None) -> dic
         if event.event_type == EventType.CALL_INITIATED or not state["from_number"]:
             state["from_number"] = text(payload, "from") or state["from_number"]
             state["to_number"] = text(payload, "to") or state["to_number"]
-        start_time = text(payload, "start_time", 40)
-        if state["start_time"] is None and (start_time or event.event_type == EventType.CALL_INITIATED):
-            state["start_time"] = happened_at(event)
+        _take_start(state, event, payload)
         if payload.get("client_state"):
             state["client_state"] = text(payload, "client_state", 4000)
         handler = HANDLERS.get(event.event_type)

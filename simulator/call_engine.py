@@ -135,6 +135,7 @@ class CallEngine:
             silent=silent,
         )
         leg.state = "bridging"
+        leg.webhook_url_method = body.get("webhook_url_method") or "POST"
         leg.amd = body.get("answering_machine_detection") or "disabled"
         leg.time_limit_secs = body.get("time_limit_secs") or 14400
         leg.timeout_secs = body.get("timeout_secs") or 30
@@ -183,6 +184,7 @@ class CallEngine:
             raise cannot_answer(outgoing=call.direction != "incoming")
         state = adopt_client_state(call, body)
         call.webhook_url = body.get("webhook_url") or call.webhook_url
+        call.webhook_url_method = body.get("webhook_url_method") or call.webhook_url_method
         call.stream_url = body.get("stream_url")
         call.record_on_answer = record_options(body)
         self.mark_answered(call, state)
@@ -440,7 +442,7 @@ class CallEngine:
             raise unable("An overlay can only be played over a playback that is already playing.")
         state = adopt_client_state(call, body)
         if stop := body.get("stop"):
-            self.stop_media(call, "cancelled", everything=stop == "all", overlay=False)
+            self.stop_media(call, "cancelled", everything=stop == "all", overlay=False, client_state=state)
         self.play(
             call,
             Media(
@@ -473,7 +475,8 @@ class CallEngine:
             duration = self.timings.media_duration * item.loops
             item.timer = self.later(call, duration, lambda: self.media_ended(call, item, "completed"))
 
-    def media_ended(self, call: Call, item: Media, status: str) -> None:
+    def media_ended(self, call: Call, item: Media, status: str, client_state: str | None = None) -> None:
+        """The item is done; `client_state`: that of the command that stopped it, if it gave one."""
         if item.timer:
             item.timer.cancel()
         playing = call.overlays if item.overlay else call.media
@@ -485,11 +488,13 @@ class CallEngine:
         else:
             # call.speak.ended has no "cancelled" status.
             extra = {"status": "completed" if status == "cancelled" else status}
-        self.world.emit_call(call, f"call.{item.kind}.ended", extra, item.client_state)
+        self.world.emit_call(call, f"call.{item.kind}.ended", extra, client_state or item.client_state)
         if head and not item.overlay and call.media and call.is_alive and status != "call_hangup":
             self.start_media(call, call.media[0])
 
-    def stop_media(self, call: Call, status: str, *, everything: bool, overlay: bool) -> None:
+    def stop_media(
+        self, call: Call, status: str, *, everything: bool, overlay: bool, client_state: str | None = None
+    ) -> None:
         """Stop what plays; with `everything`, drop what waits too (it never started: no webhook)."""
         playing = call.overlays if overlay else call.media
         if not playing:
@@ -501,12 +506,15 @@ class CallEngine:
             if everything:
                 del playing[1:]
         for item in stopped:
-            self.media_ended(call, item, status)
+            self.media_ended(call, item, status, client_state)
 
     def playback_stop(self, call: Call, body: Body) -> None:
-        adopt_client_state(call, body)
+        # Seed 002: client state is added "to every subsequent webhook", the playback's end included.
+        state = adopt_client_state(call, body)
         everything = (body.get("stop") or "all") == "all"
-        self.stop_media(call, "cancelled", everything=everything, overlay=bool(body.get("overlay")))
+        self.stop_media(
+            call, "cancelled", everything=everything, overlay=bool(body.get("overlay")), client_state=state
+        )
 
     # --- gathering digits -------------------------------------------------------------------------
 

@@ -69,6 +69,7 @@ class Call:
     sip_headers: list[dict[str, str]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     webhook_url: str | None = None
+    webhook_url_method: str = "POST"  # how webhooks go to webhook_url (seed 002: POST or GET)
     silent: bool = False  # a TeXML leg: no Call Control webhooks
     bridged_with: str | None = None
     park_after_unbridge: bool = False

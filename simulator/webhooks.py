@@ -41,9 +41,13 @@ class Webhook:
     bad_signature: bool = False
     delayed: bool = False  # a late webhook whose delay has been served
     started: bool = False
+    # GET for a call whose webhook_url_method says so: the same signed body, sent with GET.
+    method: str = "POST"
 
     @classmethod
-    def event(cls, event_type: str, payload: dict[str, Any], *, url: str, keys: tuple[str, ...]) -> Webhook:
+    def event(
+        cls, event_type: str, payload: dict[str, Any], *, url: str, keys: tuple[str, ...], method: str = "POST"
+    ) -> Webhook:
         event_id = new_uuid()
         data = {
             "record_type": "event",
@@ -52,7 +56,9 @@ class Webhook:
             "occurred_at": iso(now()),
             "payload": payload,
         }
-        return cls(id=event_id, kind="event", event_type=event_type, url=url, keys=keys, data=data)
+        return cls(
+            id=event_id, kind="event", event_type=event_type, url=url, keys=keys, data=data, method=method
+        )
 
     @classmethod
     def texml(cls, fields: dict[str, str], *, url: str, keys: tuple[str, ...]) -> Webhook:
@@ -91,6 +97,7 @@ class DeliveryRecord:
     late: bool
     reordered: bool
     bad_signature: bool
+    method: str = "POST"
     sent_at: float = field(default_factory=time.time)
 
     @property
@@ -246,7 +253,7 @@ class WebhookDispatcher:
             status, problem = None, None
             async with self._semaphore:
                 try:
-                    response = await self._client.post(hook.url, content=body, headers=headers)
+                    response = await self._client.request(hook.method, hook.url, content=body, headers=headers)
                     status = response.status_code
                 except httpx.HTTPError as exc:
                     problem = f"{type(exc).__name__}: {exc}"
@@ -262,6 +269,7 @@ class WebhookDispatcher:
                 late=hook.delayed,
                 reordered=hook.reorder,
                 bad_signature=bad,
+                method=hook.method,
             )
             self.records.append(record)
             if record.ok:

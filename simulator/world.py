@@ -166,8 +166,13 @@ class World:
         if call.silent:
             return
         payload = call_fields(call, client_state if client_state is not None else call.client_state) | extra
-        url = call.webhook_url or self.options.webhook_url
-        self.dispatcher.enqueue(Webhook.event(event_type, payload, url=url, keys=(call.call_control_id,)))
+        # Seed 002: webhook_url_method is the "HTTP request type used for webhook_url".
+        url, method = self.options.webhook_url, "POST"
+        if call.webhook_url:
+            url, method = call.webhook_url, call.webhook_url_method
+        self.dispatcher.enqueue(
+            Webhook.event(event_type, payload, url=url, keys=(call.call_control_id,), method=method)
+        )
 
     def emit_conference(
         self, conference: Conference, event_type: str, payload: dict[str, Any], call_control_id: str | None

@@ -28,6 +28,7 @@ class Received:
     verified: bool
     status: int
     at: float
+    method: str = "POST"
 
     @property
     def is_texml(self) -> bool:
@@ -73,7 +74,9 @@ class WebhookReceiver:
         verified = self.verify(headers, body)
         status = self.scripted.popleft() if self.scripted else (200 if verified else 403)
         with self._changed:
-            self.requests.append(Received(scope["path"], headers, body, verified, status, time.time()))
+            self.requests.append(
+                Received(scope["path"], headers, body, verified, status, time.time(), scope["method"])
+            )
             self._changed.notify_all()
         await send({"type": "http.response.start", "status": status, "headers": [(b"content-length", b"0")]})
         await send({"type": "http.response.body", "body": b""})

@@ -139,3 +139,79 @@ def test_answering_an_outgoing_call_is_refused(receiver: WebhookReceiver, webhoo
         assert refusal(act(api, call_id, "answer", {})) == (422, "90033", None)
         sim.wait_idle()
         assert receiver.types(call_id) == ["call.initiated"]
+
+
+# --- §3: behaviour the seeds document -------------------------------------------------------------
+
+
+def test_dial_webhooks_go_by_get_when_the_dial_says_so(
+    sim: SimulatorServer, api: httpx.Client, receiver: WebhookReceiver, webhook_url: str
+) -> None:
+    # 002, dial: "webhook_url_method / Default: "POST" / HTTP request type used for webhook_url.
+    # Enum: "POST" "GET""
+    own = webhook_url + "by-get/"
+    body = dial_body(webhook_url=own, webhook_url_method="GET", client_state=STATE)
+    call_id = api.post("/calls", json=body).json()["data"]["call_control_id"]
+    sim.wait_idle()
+    delivered = [item for item in receiver.requests if item.data["payload"]["call_control_id"] == call_id]
+    assert [item.data["event_type"] for item in delivered] == ["call.initiated", "call.answered"]
+    assert {(item.method, item.path, item.verified) for item in delivered} == {
+        ("GET", "/webhooks/telnyx/by-get/", True)
+    }
+
+
+def test_webhooks_go_by_post_by_default_and_without_a_webhook_url(
+    sim: SimulatorServer, api: httpx.Client, receiver: WebhookReceiver
+) -> None:
+    first = api.post("/calls", json=dial_body()).json()["data"]["call_control_id"]
+    # GET is "the HTTP request type used for webhook_url": with none, the connection's URL, by POST.
+    second = api.post("/calls", json=dial_body(webhook_url_method="GET")).json()["data"]["call_control_id"]
+    sim.wait_idle()
+    methods = {
+        (item.data["payload"]["call_control_id"], item.method, item.path) for item in receiver.requests
+    }
+    assert methods == {(call, "POST", "/webhooks/telnyx/") for call in (first, second)}
+
+
+def test_answer_webhooks_go_by_get_when_the_answer_says_so(
+    sim: SimulatorServer, api: httpx.Client, receiver: WebhookReceiver, webhook_url: str
+) -> None:
+    # 002, answer: "webhook_url_method / Default: "POST" / HTTP request type used for webhook_url."
+    call = sim.world.incoming_call()
+    sim.wait_idle()
+    receiver.clear()
+    body = {"webhook_url": webhook_url + "by-get/", "webhook_url_method": "GET"}
+    assert act(api, call.call_control_id, "answer", body).status_code == 200
+    assert act(api, call.call_control_id, "hangup", {}).status_code == 200
+    sim.wait_idle()
+    delivered = receiver.requests
+    assert [item.data["event_type"] for item in delivered] == ["call.answered", "call.hangup"]
+    assert {(item.method, item.verified) for item in delivered} == {("GET", True)}
+    assert {record.method for record in sim.deliveries if record.event_type == "call.hangup"} == {"GET"}
+
+
+def test_the_stopped_playbacks_end_carries_the_stops_client_state(
+    sim: SimulatorServer, api: httpx.Client, receiver: WebhookReceiver, live_call: str
+) -> None:
+    # 002, stop audio playback: "client_state / Use this field to add state to every subsequent
+    # webhook." The playback's end is the first of them.
+    started = base64.b64encode(b"started").decode()
+    body = {"audio_url": MEDIA, "loop": "infinity", "client_state": started}
+    assert act(api, live_call, "playback_start", body).status_code == 200
+    sim.wait_idle()
+    assert act(api, live_call, "playback_stop", {"client_state": STATE}).status_code == 200
+    ended = receiver.wait_for_type("call.playback.ended", live_call)
+    assert (ended["payload"]["status"], ended["payload"]["client_state"]) == ("cancelled", STATE)
+    assert act(api, live_call, "hangup", {}).status_code == 200
+    assert receiver.wait_for_type("call.hangup", live_call)["payload"]["client_state"] == STATE
+
+
+def test_a_playback_stopped_by_the_next_one_ends_with_the_next_ones_client_state(
+    sim: SimulatorServer, api: httpx.Client, receiver: WebhookReceiver, live_call: str
+) -> None:
+    first = {"audio_url": MEDIA, "loop": "infinity", "client_state": base64.b64encode(b"first").decode()}
+    assert act(api, live_call, "playback_start", first).status_code == 200
+    second = {"media_name": "hold-music", "stop": "current", "client_state": STATE}
+    assert act(api, live_call, "playback_start", second).status_code == 200
+    ended = receiver.wait_for_type("call.playback.ended", live_call)
+    assert (ended["payload"]["media_url"], ended["payload"]["client_state"]) == (MEDIA, STATE)
