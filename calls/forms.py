@@ -6,6 +6,7 @@ field: the action runner adds it.
 
 import ipaddress
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,11 +40,11 @@ from dashboard.actions.fields import (
     text_field,
     url_field,
     validate_base64,
-    validate_dtmf_digit,
-    validate_dtmf_digits,
     validate_dtmf_sequence,
     validate_e164,
     validate_e164_or_sip_uri,
+    validate_gather_digit,
+    validate_gather_digits,
     validate_no_whitespace,
     validate_sip_uri,
 )
@@ -77,7 +78,54 @@ GATHER_VOICES = ("male", "female")
 SUPERVISOR_ROLES = ("barge", "whisper", "monitor")
 SIPREC_TRANSPORTS = ("udp", "tcp", "tls")
 SUPPRESSION_DIRECTIONS = ("inbound", "outbound", "both")
-SUPPRESSION_ENGINES = ("Denoiser", "DeepFilterNet", "Krisp", "AiCoustics")
+# The engines and their parameters as the official SDK lists them (ActionStartNoiseSuppressionParams;
+# seed 004 names the fields only). The simulator applies the same table.
+SUPPRESSION_ENGINES = (
+    "Denoiser", "DeepFilterNet", "Krisp", "AiCoustics", "aic_l_quail", "aic_l_rook", "aic_s_quail",
+    "aic_s_rook", "quail_voice_focus_s", "quail_voice_focus_xs",
+)  # fmt: skip
+KRISP_MODELS = (
+    "krisp-viva-tel-v2.kef", "krisp-viva-tel-lite-v1.kef", "krisp-viva-pro-v1.kef", "krisp-viva-ss-v1.kef",
+)  # fmt: skip
+AICOUSTICS_SIZES = ("s", "l", "xs", "xxs", "vf_l", "vf_1_1_l")
+# "'xs' and 'xxs' are sparrow-only. 'vf_l' and 'vf_1_1_l' are quail-only."
+AICOUSTICS_SIZE_FAMILY = {"xs": "sparrow", "xxs": "sparrow", "vf_l": "quail", "vf_1_1_l": "quail"}
+
+
+@dataclass(frozen=True)
+class Number:
+    kind: type  # int or float (a float parameter takes whole numbers too)
+    low: float
+    high: float
+
+    def problem(self, value: Any) -> str | None:
+        accepted = (int, float) if self.kind is float else (int,)
+        if isinstance(value, bool) or not isinstance(value, accepted):
+            return "a whole number" if self.kind is int else "a number"
+        if not self.low <= value <= self.high:
+            return f"from {self.low:g} to {self.high:g}"
+        return None
+
+
+@dataclass(frozen=True)
+class Choice:
+    values: tuple[str, ...]
+
+    def problem(self, value: Any) -> str | None:
+        return None if value in self.values else "one of " + ", ".join(self.values)
+
+
+# Each parameter is "Only applicable for" one engine; the other engines take none.
+SUPPRESSION_ENGINE_PARAMETERS: dict[str, dict[str, Number | Choice]] = {
+    "DeepFilterNet": {"attenuation_limit": Number(int, 0, 100), "mode": Choice(("standard", "advanced"))},
+    "Krisp": {"model": Choice(KRISP_MODELS), "suppression_level": Number(float, 0, 100)},
+    "AiCoustics": {
+        "enhancement_level": Number(float, 0, 1),
+        "family": Choice(("sparrow", "quail")),
+        "size": Choice(AICOUSTICS_SIZES),
+        "voice_gain": Number(float, 0.1, 4),
+    },
+}
 MEDIA_ENCRYPTIONS = ("disabled", "SRTP", "DTLS")
 MUTE_DTMF = ("none", "both", "self", "opposite")
 SIP_TRANSPORT_PROTOCOLS = ("UDP", "TCP", "TLS")
@@ -124,6 +172,7 @@ def is_own_webhook_endpoint(url: str) -> bool:
 
 
 def validate_session_timeout(value: int) -> None:
+    # The SDK's ActionStartSiprecParams: "Minimum value is 90, set to 0 to disable." (the simulator too)
     if value != 0 and value < SIPREC_MIN_SESSION_TIMEOUT_SECS:
         raise ValidationError("Enter 0 to disable, or at least 90 seconds.", code="min_value")
 
@@ -218,8 +267,8 @@ class DigitGatherForm(CallCommandForm):
 
     minimum_digits = bounded_int(1, 128)
     maximum_digits = bounded_int(1, 128)
-    valid_digits = text_field(validators=[validate_dtmf_digits], help_text="Default 0123456789#*.")
-    terminating_digit = text_field(validators=[validate_dtmf_digit], help_text="Default #.")
+    valid_digits = text_field(validators=[validate_gather_digits], help_text="Default 0123456789#*.")
+    terminating_digit = text_field(validators=[validate_gather_digit], help_text="Default #.")
     inter_digit_timeout_millis = millis_field()
     timeout_millis = millis_field()
 
@@ -435,8 +484,43 @@ class SiprecStopForm(CallCommandForm):
 class SuppressionStartForm(CallCommandForm):
     direction = enum_field(SUPPRESSION_DIRECTIONS)
     noise_suppression_engine = enum_field(SUPPRESSION_ENGINES)
-    # Its keys depend on the engine and Telnyx still changes them: any JSON object.
-    noise_suppression_engine_config = JSONObjectField()
+    noise_suppression_engine_config = JSONObjectField(
+        help_text="The engine's parameters, as a JSON object. DeepFilterNet: attenuation_limit (0-100), "
+        "mode (standard, advanced). Krisp: model, suppression_level (0-100). AiCoustics: "
+        "enhancement_level (0-1), family (sparrow, quail), size (s, l; xs, xxs sparrow only; vf_l, "
+        "vf_1_1_l quail only), voice_gain (0.1-4). The other engines take none."
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        config = cleaned.get("noise_suppression_engine_config")
+        if not config or "noise_suppression_engine_config" in self.errors:
+            return cleaned
+        engine = cleaned.get("noise_suppression_engine")
+        if not engine:
+            if "noise_suppression_engine" not in self.errors:
+                self.add_error("noise_suppression_engine", "Choose the engine these parameters are for.")
+            return cleaned
+        for message in suppression_config_problems(engine, config):
+            self.add_error("noise_suppression_engine_config", message)
+        return cleaned
+
+
+def suppression_config_problems(engine: str, config: dict) -> list[str]:
+    """What is wrong with `config` as the parameters of `engine` (nothing: an empty list)."""
+    parameters = SUPPRESSION_ENGINE_PARAMETERS.get(engine, {})
+    problems = []
+    for key, value in config.items():
+        rule = parameters.get(key)
+        if rule is None:
+            takes = ", ".join(parameters) if parameters else "no parameters"
+            problems.append(f"{key} is not a parameter of {engine}, which takes {takes}.")
+        elif (wanted := rule.problem(value)) is not None:
+            problems.append(f"{key} must be {wanted}.")
+    family, size = config.get("family"), config.get("size")
+    if family and AICOUSTICS_SIZE_FAMILY.get(size, family) != family:
+        problems.append(f"size {size} is {AICOUSTICS_SIZE_FAMILY[size]}-only.")
+    return problems
 
 
 class SuppressionStopForm(CallCommandForm):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from simulator import events, ids
+from simulator import events, ids, schemas
 from simulator.options import Timings
 from simulator.state import Call, Direction, Gather, GatherKind, Media, Queue, Recording
 from simulator.validation import (
@@ -16,6 +16,7 @@ from simulator.validation import (
     call_ended,
     cannot_answer,
     dtmf_to_send,
+    engine_config,
     error,
     invalid_call_control_id,
     missing,
@@ -723,6 +724,7 @@ class CallEngine:
         )
 
     def suppression_start(self, call: Call, body: Body) -> None:
+        engine_config(body, schemas.SUPPRESSION_ENGINE_PARAMETERS)
         adopt_client_state(call, body)
         call.suppression = body.get("direction") or "inbound"
 

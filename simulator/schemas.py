@@ -11,6 +11,7 @@ from simulator.validation import (
     gather_digit_set,
     header_list,
     loop_count,
+    session_timeout,
     sip_header_list,
     sip_uri,
     string_list,
@@ -26,10 +27,34 @@ LANGUAGES = (
 AMD_MODES = ("detect", "detect_beep", "detect_words", "greeting_end", "disabled")
 BEEP_ENABLED = ("always", "never", "on_enter", "on_exit")
 REGIONS = ("Australia", "Europe", "Middle East", "US")
+# The engines and their parameters as the official SDK lists them (ActionStartNoiseSuppressionParams);
+# each parameter is "Only applicable for" one engine, and the others take none.
 SUPPRESSION_ENGINES = (
     "Denoiser", "DeepFilterNet", "Krisp", "AiCoustics", "aic_l_quail", "aic_l_rook", "aic_s_quail",
     "aic_s_rook", "quail_voice_focus_s", "quail_voice_focus_xs",
 )  # fmt: skip
+SUPPRESSION_ENGINE_PARAMETERS = {
+    "DeepFilterNet": {
+        "attenuation_limit": Field("attenuation_limit", "int", minimum=0, maximum=100),
+        "mode": Field("mode", choices=("standard", "advanced")),
+    },
+    "Krisp": {
+        "model": Field(
+            "model",
+            choices=(
+                "krisp-viva-tel-v2.kef", "krisp-viva-tel-lite-v1.kef", "krisp-viva-pro-v1.kef",
+                "krisp-viva-ss-v1.kef",
+            ),
+        ),  # fmt: skip
+        "suppression_level": Field("suppression_level", "number", minimum=0, maximum=100),
+    },
+    "AiCoustics": {
+        "enhancement_level": Field("enhancement_level", "number", minimum=0, maximum=1),
+        "family": Field("family", choices=("sparrow", "quail")),
+        "size": Field("size", choices=("s", "l", "xs", "xxs", "vf_l", "vf_1_1_l")),
+        "voice_gain": Field("voice_gain", "number", minimum=0.1, maximum=4),
+    },
+}
 
 CLIENT_STATE = Field("client_state", check=base64_state)
 COMMAND_ID = Field("command_id")
@@ -208,7 +233,7 @@ SIPREC_START = (
     Field("connector_name"),
     Field("include_metadata_custom_headers", "bool"),
     Field("secure", "bool"),
-    Field("session_timeout_secs", "int", minimum=1, maximum=14400),
+    Field("session_timeout_secs", "int", minimum=0, maximum=2_147_483_647, check=session_timeout),
     Field("sip_transport", choices=("udp", "tcp", "tls")),
     Field("siprec_track", choices=("inbound_track", "outbound_track", "both_tracks")),
     *COMMON,

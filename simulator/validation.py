@@ -63,7 +63,7 @@ def invalid_enum(name: str, allowed: Sequence[str]) -> ErrorItem:
     )
 
 
-def out_of_range(name: str, low: int | None, high: int | None) -> ErrorItem:
+def out_of_range(name: str, low: float | None, high: float | None) -> ErrorItem:
     if low is not None and high is not None:
         detail = f"The value is outside of allowed range {low} to {high}"
     elif low is not None:
@@ -275,8 +275,8 @@ class Field:
     kind: str = "str"  # str | int | bool | list | object | number | any
     required: bool = False
     choices: tuple[str, ...] | None = None
-    minimum: int | None = None
-    maximum: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
     max_length: int | None = None
     check: Check | None = None
 
@@ -413,6 +413,46 @@ def uuid(name: str, value: str) -> ErrorItem | None:
     if UUID.match(value):
         return None
     return bad_value(name, f"The '{name}' parameter must be a valid UUID.")
+
+
+def session_timeout(name: str, value: int) -> ErrorItem | None:
+    """SIPREC's session_timeout_secs: "Minimum value is 90, set to 0 to disable." (the SDK's types)."""
+    if value == 0 or value >= 90:
+        return None
+    return error("10033", "Value outside of range", "The value must be 0 (disabled) or at least 90.", f"/{name}")
+
+
+def engine_config(body: Mapping[str, Any], parameters: Mapping[str, Mapping[str, Field]]) -> None:
+    """noise_suppression_engine_config: only the parameters of the engine chosen, each by its rule."""
+    config = body.get("noise_suppression_engine_config")
+    if not config:
+        return
+    engine = body.get("noise_suppression_engine")
+    if not engine:
+        raise ApiError(422, [missing("noise_suppression_engine")])
+    takes = parameters.get(engine, {})
+    problems = []
+    for key in config:
+        rule = takes.get(key)
+        pointer = f"noise_suppression_engine_config/{key}"
+        if rule is None:
+            detail = f"'{key}' is not a parameter of the {engine} engine."
+            problems.append(bad_value(pointer, detail))
+        elif (problem := _check_field(config, rule)) is not None:
+            problems.append({**problem, "source": {"pointer": f"/{pointer}"}})
+    family, size = config.get("family"), config.get("size")
+    only = {"xs": "sparrow", "xxs": "sparrow", "vf_l": "quail", "vf_1_1_l": "quail"}
+    if family and only.get(size, family) != family:
+        problems.append(
+            error(
+                "10032",
+                "Invalid enumerated value",
+                f"Size '{size}' is {only[size]}-only.",
+                "/noise_suppression_engine_config/size",
+            )
+        )
+    if problems:
+        raise ApiError(422, problems)
 
 
 def dtmf_to_send(name: str, value: str) -> ErrorItem | None:

@@ -35,8 +35,11 @@ SPEECH_LANGUAGES = (
     "es-ES", "es-MX", "es-US", "fr-CA", "fr-FR", "hi-IN", "is-IS", "it-IT", "ja-JP", "ko-KR",
     "nb-NO", "nl-NL", "pl-PL", "pt-BR", "pt-PT", "ro-RO", "ru-RU", "sv-SE", "tr-TR",
 )  # fmt: skip
-# Keypad symbols Telnyx accepts in gathers and in send_dtmf.
+# Keypad symbols send_dtmf sends (seed 004: "Valid digits are 0-9, A-D, *, and #").
 DTMF_DIGITS = "0123456789ABCD*#"
+# What a gather collects: seed 002's valid_digits default, "0123456789#*", is every digit it names;
+# A-D are documented for send_dtmf only (the simulator applies the same rule).
+GATHER_DIGITS = "0123456789*#"
 # send_dtmf also takes pauses: w is half a second, W a second.
 DTMF_PAUSES = "wW"
 
@@ -87,14 +90,14 @@ def validate_base64(value: str) -> None:
         raise ValidationError(message, code="base64")
 
 
-def validate_dtmf_digit(value: str) -> None:
-    if len(value) != 1 or value not in DTMF_DIGITS:
-        raise ValidationError(f"Enter one keypad symbol: one of {DTMF_DIGITS}.", code="dtmf")
+def validate_gather_digit(value: str) -> None:
+    if len(value) != 1 or value not in GATHER_DIGITS:
+        raise ValidationError(f"Enter one keypad symbol: one of {GATHER_DIGITS}.", code="dtmf")
 
 
-def validate_dtmf_digits(value: str) -> None:
-    if not set(value) <= set(DTMF_DIGITS):
-        raise ValidationError(f"Use only the keypad symbols {DTMF_DIGITS}.", code="dtmf")
+def validate_gather_digits(value: str) -> None:
+    if not set(value) <= set(GATHER_DIGITS):
+        raise ValidationError(f"Use only the keypad symbols {GATHER_DIGITS}.", code="dtmf")
 
 
 def validate_dtmf_sequence(value: str) -> None:

@@ -41,3 +41,27 @@ def test_the_playback_stops_client_state_comes_back_on_the_playbacks_end(supervi
     assert ended is not None and ended.payload["client_state"] == stopped
     assert ended.payload["status"] == "cancelled"
     assert Call.objects.get(pk=call.pk).client_state == stopped
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"target": "udp:192.0.2.1:9000", "stream_type": "raw"},
+        {"rx": "udp:192.0.2.1:9000", "tx": "udp:192.0.2.1:9001", "stream_type": "decrypted"},
+    ],
+    ids=["target-raw", "rx-tx-decrypted"],
+)
+def test_a_fork_is_sent_as_given_and_its_stream_type_shows(supervisor_client, simulator, data):
+    # Seed 002, forking start: "target / The network target, udp:ip_address:port" (the SDK's
+    # start_forking lacks it) and "stream_type / Default: "raw" / Enum: "raw" "decrypted""; its
+    # call.fork.started and call.fork.stopped samples carry "stream_type".
+    call = answered_call(simulator)
+    act(supervisor_client, call, "fork_start", data)
+    assert simulator.received[-1]["body"] | {"command_id": None} == data | {"command_id": None}
+    started = eventually(lambda: Event.objects.filter(event_type="call.fork.started").first())
+    assert started is not None and started.payload["stream_type"] == data["stream_type"]
+    assert eventually(lambda: Call.objects.get(pk=call.pk).details.get("fork", {}).get("active") is True)
+    assert Call.objects.get(pk=call.pk).details["fork"]["stream_type"] == data["stream_type"]
+    act(supervisor_client, call, "fork_stop", {"stream_type": data["stream_type"]})
+    stopped = eventually(lambda: Event.objects.filter(event_type="call.fork.stopped").first())
+    assert stopped is not None and stopped.payload["stream_type"] == data["stream_type"]
