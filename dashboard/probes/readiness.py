@@ -31,13 +31,14 @@ def _database_and_migrations() -> tuple[str, str]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:
-        connection.close()  # the next probe connects afresh (database restarted)
-        raise
-    if not _migrated:
-        # Loading the migration graph costs tens of milliseconds: once everything is applied, it stays so.
-        executor = MigrationExecutor(connection)
-        _migrated = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if not _migrated:
+            # Loading the migration graph costs tens of milliseconds: once all is applied, it stays so.
+            executor = MigrationExecutor(connection)
+            _migrated = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    finally:
+        # Each probe connects afresh (or takes one from the pool): a restarted database is seen at
+        # once, and no connection is kept open for probes alone.
+        connection.close()
     return OK, OK if _migrated else "pending"
 
 

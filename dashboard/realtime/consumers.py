@@ -76,6 +76,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     acts_on: frozenset[str] = frozenset()
     counted = False
     _layer_lost = False
+    _closing = False
 
     # Channels sets channel_receive to the layer's receive for this channel; reading it gives the
     # guarded version, which turns a layer failure into one "layer.lost" message instead of an
@@ -115,8 +116,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         except Exception as exc:
             outage.failed("group_add", exc)
             self.group = None
+            self._layer_lost = True
             await self.accept()
-            await self.close(code=LAYER_UNAVAILABLE)
+            await self._close_for_the_layer()
             return
         outage.succeeded()
         await self.accept()
@@ -139,7 +141,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 outage.failed("group_discard", exc)
 
     async def layer_lost(self, message: dict) -> None:
-        await self.close(code=LAYER_UNAVAILABLE)
+        await self._close_for_the_layer()
+
+    async def _close_for_the_layer(self) -> None:
+        # Once: the socket may be closing already (joining failed, then the receive failed too).
+        if not self._closing:
+            self._closing = True
+            await self.close(code=LAYER_UNAVAILABLE)
 
     async def dispatch(self, message: dict) -> None:
         # Channels closes stale database connections before every handler: one hop to the single

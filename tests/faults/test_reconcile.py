@@ -70,7 +70,7 @@ def test_a_second_run_changes_nothing(client, deaf_simulator):
     assert Event.objects.count() == events
 
 
-def test_reconciliation_names_a_conference_its_webhooks_left_nameless(client, deaf_simulator, settings):
+def test_reconciliation_names_a_conference_its_webhooks_left_nameless(client, deaf_simulator, settings, capsys):
     handle = deaf_simulator.world.start_conference(name="Incident bridge", participants=1)
     document = fixture("conference.created")
     document["data"]["payload"]["conference_id"] = handle.id
@@ -78,3 +78,5 @@ def test_reconciliation_names_a_conference_its_webhooks_left_nameless(client, de
     assert Conference.objects.get(conference_id=handle.id).name == ""
     call_command("reconcile")
     assert Conference.objects.get(conference_id=handle.id).name == "Incident bridge"
+    # The summary counts every kind of correction, naming included.
+    assert "1 named" in capsys.readouterr().out
