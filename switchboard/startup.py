@@ -44,6 +44,9 @@ def start_background_tasks() -> None:
     """Periodic reconciliation with Telnyx, when RECONCILE_EVERY_SECS is set (one worker at a time)."""
     from django.conf import settings
 
+    from dashboard.observability.minutes import history
+
+    history.start()  # the delivery health page's last hour, minute by minute
     if settings.RECONCILE_EVERY_SECS > 0:
         from operations.schedule import start_periodic_reconcile
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from calls.models import Call
 from dashboard.db.functions import EpochMinute
 from dashboard.models import Event, EventSource, RejectedWebhook
+from dashboard.observability import minutes
 
 WEBHOOK_SOURCES = (EventSource.TELNYX, EventSource.TEXML)
 CHART_MINUTES = 60
@@ -136,3 +137,13 @@ def delivery_health(*, now: datetime | None = None) -> dict:
         "threshold_secs": silence_threshold_secs(),
         "warning": _warning(now, last, lambda: live_calls),
     }
+
+
+def metrics_minutes(*, admin: bool) -> dict:
+    """This server's own counters, minute by minute (newest first); queue and sockets for admins."""
+    minutes.history.start()  # from the first view on, if the server did not start it already
+    recent = list(reversed(minutes.history.minutes()))
+    context: dict = {"metric_minutes": recent}
+    if admin:
+        context["metric_gauges"] = minutes.history.gauges()
+    return context

@@ -86,4 +86,5 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def delivery_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "history/delivery.html", {"health": delivery.delivery_health()})
+    context = {"health": delivery.delivery_health(), **delivery.metrics_minutes(admin=request.user.is_staff)}
+    return render(request, "history/delivery.html", context)
