@@ -3,9 +3,11 @@ no second worker without a shared channel layer."""
 
 import io
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -109,3 +111,15 @@ def test_uvicorn_with_several_workers_and_no_redis_stops_instead_of_serving(tmp_
     result = run(command, env, timeout=90)
     assert "REDIS_URL must be set to run 2 workers" in result.stderr
     assert "Application startup complete" not in result.stderr
+
+
+@pytest.mark.slow
+def test_a_wrong_postgresql_password_fails_fast_and_says_so(tmp_path):
+    if not shutil.which("pg_isready") or subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"]).returncode:
+        pytest.skip("needs a PostgreSQL server on 127.0.0.1")
+    env = {**embedded_env(tmp_path), "DATABASE_URL": "postgres://switchboard:not-the-password@127.0.0.1:5432/switchboard"}
+    started = time.monotonic()
+    result = run([sys.executable, "manage.py", "migrate", "--noinput"], env)
+    assert result.returncode != 0 and time.monotonic() - started < 8
+    assert "DATABASE_URL: PostgreSQL did not accept the connection" in result.stderr
+    assert "not-the-password" not in result.stderr + result.stdout
