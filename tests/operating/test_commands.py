@@ -123,3 +123,23 @@ def test_a_wrong_postgresql_password_fails_fast_and_says_so(tmp_path):
     assert result.returncode != 0 and time.monotonic() - started < 8
     assert "DATABASE_URL: PostgreSQL did not accept the connection" in result.stderr
     assert "not-the-password" not in result.stderr + result.stdout
+
+
+def _settings_of(env: dict[str, str], expression: str) -> str:
+    code = f"import django; django.setup(); from django.conf import settings; import sys; print({expression})"
+    result = run([sys.executable, "-c", code], {**env, "DJANGO_SETTINGS_MODULE": "switchboard.settings"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_plain_http_is_one_documented_switch():
+    expression = "(settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)"
+    assert _settings_of(production_env(), expression) == "(True, True, 31536000)"
+    assert _settings_of({**production_env(), "DJANGO_HTTPS": "false"}, expression) == "(False, False, 0)"
+
+
+def test_sentry_is_loaded_only_with_a_dsn_and_sends_no_personal_data():
+    assert _settings_of(production_env(), "'sentry_sdk' in sys.modules") == "False"
+    env = {**production_env(), "SENTRY_DSN": "http://public@127.0.0.1:9/1"}
+    options = "(lambda o: (o['send_default_pii'], o['before_send'].__module__))(__import__('sentry_sdk').get_client().options)"
+    assert _settings_of(env, options) == "(False, 'dashboard.observability.errors')"
