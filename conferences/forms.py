@@ -178,18 +178,21 @@ class TexmlParticipantUpdateForm(CommandForm):
 
     require_any = True
 
-    Muted = OptionalBooleanField()
-    Hold = OptionalBooleanField()
-    HoldUrl = url_field(help_text="MP3, WAV or TwiML played while on hold.")
-    HoldMethod = enum_field(HTTP_METHODS)
-    AnnounceUrl = url_field(help_text="MP3, WAV or TwiML announced to the participant.")
-    AnnounceMethod = enum_field(HTTP_METHODS, help_text="Defaults to POST.")
-    WaitUrl = url_field(help_text="Audio played while waiting for the conference to start.")
-    BeepOnExit = OptionalBooleanField()
-    EndConferenceOnExit = OptionalBooleanField()
-    Coaching = OptionalBooleanField()
+    # Labels in words: pretty_name would make "Holdurl" of HoldUrl.
+    Muted = OptionalBooleanField(label="Muted")
+    Hold = OptionalBooleanField(label="On hold")
+    HoldUrl = url_field(label="Hold URL", help_text="MP3, WAV or TwiML played while on hold.")
+    HoldMethod = enum_field(HTTP_METHODS, label="Hold method")
+    AnnounceUrl = url_field(label="Announce URL", help_text="MP3, WAV or TwiML announced to the participant.")
+    AnnounceMethod = enum_field(HTTP_METHODS, label="Announce method", help_text="Defaults to POST.")
+    WaitUrl = url_field(label="Wait URL", help_text="Audio played while waiting for the conference to start.")
+    BeepOnExit = OptionalBooleanField(label="Beep on exit")
+    EndConferenceOnExit = OptionalBooleanField(label="End conference on exit")
+    Coaching = OptionalBooleanField(label="Coaching")
     CallSidToCoach = text_field(
-        validators=[validate_no_whitespace], help_text="The only participant who hears the coach."
+        label="Call SID to coach",
+        validators=[validate_no_whitespace],
+        help_text="The only participant who hears the coach.",
     )
 
     def clean(self) -> dict[str, Any]:

@@ -104,7 +104,8 @@ def participant_target(participant: Participant) -> ActionTarget:
         "conference_id": conference.conference_id,
         "account_sid": conference.account_sid or settings.TELNYX_TEXML_ACCOUNT_SID,
         "conference_sid": conference.conference_id,
-        "call_sid_or_label": participant.label or leg,
+        # The CallSid, never the label: labels may repeat, a CallSid names one participant.
+        "call_sid_or_label": leg,
     }
     if participant.telnyx_participant_id:
         path_ids["participant_id"] = participant.telnyx_participant_id

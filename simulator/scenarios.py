@@ -38,6 +38,9 @@ class TrafficProfile:
     queue_wait: Span
     max_live_calls: int  # scenarios under way at once; arrivals beyond it are dropped
     outbound_ring_timeout: int = 20  # timeout_secs of the driver's dials (5-120)
+    # Some participants are dialled into TeXML conferences, whose status callbacks (not Call Control
+    # webhooks) tell the dashboard, and whose participants take the TeXML update (seed 003).
+    texml_conferences: bool = False
 
     def __post_init__(self) -> None:
         if self.calls_per_second <= 0:
@@ -48,8 +51,8 @@ class TrafficProfile:
 
 
 PROFILES = {
-    "calm": TrafficProfile("calm", 0.2, (20, 120), (1, 6), (5, 40), 40),
-    "busy": TrafficProfile("busy", 1.0, (15, 90), (1, 5), (5, 30), 150),
+    "calm": TrafficProfile("calm", 0.2, (20, 120), (1, 6), (5, 40), 40, texml_conferences=True),
+    "busy": TrafficProfile("busy", 1.0, (15, 90), (1, 5), (5, 30), 150, texml_conferences=True),
     "rush": TrafficProfile("rush", 5.0, (5, 40), (0.5, 3), (2, 15), 600),
     # Short calls at a high rate: several hundred webhooks a second.
     "load": TrafficProfile("load", 60.0, (1, 4), (0.05, 0.3), (0.2, 1.0), 5000, outbound_ring_timeout=5),
@@ -62,6 +65,10 @@ OUTBOUND_STORIES = (("outbound", 0.75), ("conference", 0.25))
 OUTBOUND_OUTCOMES = (("answer", 0.7), ("busy", 0.1), ("no_answer", 0.1), ("reject", 0.05), ("machine", 0.05))
 AGENT_OUTCOMES = (("answer", 0.85), ("no_answer", 0.1), ("busy", 0.05))
 LIVE_CONFERENCES = 3
+TEXML_SHARE = 0.15  # of arrivals, in profiles with TeXML conferences
+LIVE_TEXML_CONFERENCES = 2
+# The status callbacks a TeXML conference's creator asks for: all four (seed 003's resource world).
+TEXML_EVENTS = "start end join leave"
 
 
 def weighted(rng: random.Random, choices: tuple[tuple[str, float], ...]) -> str:
@@ -111,6 +118,9 @@ class TrafficDriver:
                 pruned = time.monotonic()
 
     def _pick_story(self) -> str:
+        # Profiles without TeXML draw nothing here, so their seeded worlds stay as they were.
+        if self.profile.texml_conferences and self.rng.random() < TEXML_SHARE:
+            return "texml_conference"
         inbound = self.rng.random() < INBOUND_SHARE
         story = weighted(self.rng, INBOUND_STORIES if inbound else OUTBOUND_STORIES)
         return f"{story}_out" if story == "conference" and not inbound else story
@@ -138,6 +148,7 @@ class TrafficDriver:
             "conference": lambda: self.conference(inbound=True),
             "conference_out": lambda: self.conference(inbound=False),
             "outbound": self.outbound,
+            "texml_conference": self.texml_conference,
         }
 
     # --- building blocks --------------------------------------------------------------------------
@@ -270,6 +281,31 @@ class TrafficDriver:
             engines.join(conference, call, options)
         else:
             engines.create(call, {"name": people.conference_name(self.rng)})
+        await self.pause(self.profile.talk_time, 2.0)
+        self.finish(call)
+
+    async def texml_conference(self) -> None:
+        """A TeXML application dials someone into one of a few TeXML conferences (a new one when
+        there are few), over the TeXML REST API; they talk for a while and hang up."""
+        live = [item for item in self.world.conferences.values() if item.is_active and item.texml]
+        if live and (len(live) >= LIVE_TEXML_CONFERENCES or self.rng.random() < 0.7):
+            name = self.rng.choice(live).id
+        else:
+            name = people.conference_name(self.rng)
+            if self.world.active_conference_named(name):
+                return  # a Call Control conference has the name: it is not the TeXML application's
+        person = people.agent(self.rng)
+        fields: dict[str, Any] = {
+            "To": person.number,
+            "From": people.company_number(self.rng),
+            "Label": person.name,
+            "Muted": self.rng.random() < 0.2,
+            # Signed, form-encoded callbacks to the TeXML endpoint (webhook URL + "texml/").
+            "ConferenceStatusCallback": self.world.options.texml_url,
+            "ConferenceStatusCallbackEvent": TEXML_EVENTS,
+        }
+        resource = self.world.texml_engine.dial_participant(name, fields)
+        call = self.world.calls[resource["call_sid"]]
         await self.pause(self.profile.talk_time, 2.0)
         self.finish(call)
 

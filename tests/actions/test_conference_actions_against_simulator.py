@@ -125,8 +125,9 @@ def test_a_texml_participant_update_is_form_encoded(supervisor_client, simulator
     assert response.status_code == 200, response.json()
     request = simulator.received[-1]
     assert request["method"] == "POST"
+    # Seed 003: "CallSid or Label of the Participant to update"; labels may repeat, the CallSid not.
     assert "/texml/Accounts/" in request["path"] and request["path"].endswith(
-        f"/Conferences/{conference.conference_id}/Participants/{participant.label or participant.call_control_id}"
+        f"/Conferences/{conference.conference_id}/Participants/{participant.call_control_id}"
     )
     assert request["body"] == {"Muted": "true"}
     assert eventually(lambda: Participant.objects.get(pk=participant.pk).muted is True)

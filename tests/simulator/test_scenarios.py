@@ -3,6 +3,7 @@
 import random
 import re
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -85,6 +86,40 @@ def test_the_load_profile_drives_many_calls_at_once(receiver: WebhookReceiver, w
         assert sim.runtime.driver is not None and sum(sim.runtime.driver.started.values()) > 30
     assert len(receiver.requests) >= 300
     assert all(item.verified for item in receiver.requests[:300])
+
+
+TEXML_EVENTS = {"conference-start", "participant-join", "participant-leave"}
+
+
+@pytest.mark.parametrize("name", ["calm", "busy"])
+def test_calm_and_busy_dial_people_into_texml_conferences(
+    receiver: WebhookReceiver, webhook_url: str, name: str
+) -> None:
+    # `make demo` shows TeXML conferences too: their participants take seed 003's update.
+    quick = replace(
+        PROFILES[name],
+        calls_per_second=80.0,
+        talk_time=(0.05, 0.2),
+        ring_time=(0.01, 0.04),
+        queue_wait=(0.02, 0.08),
+    )
+    with make_simulator(webhook_url, traffic=quick, seed=5) as sim:
+        receiver.wait_for(
+            lambda r: {fields["StatusCallbackEvent"] for fields in r.texml()} >= TEXML_EVENTS, timeout=15
+        )
+        assert sim.runtime.driver is not None and sim.runtime.driver.started.get("texml_conference", 0) > 0
+    callbacks = [item for item in receiver.requests if item.is_texml]
+    assert callbacks and all(item.verified for item in callbacks)
+    assert {(item.method, item.path) for item in callbacks} == {("POST", "/webhooks/telnyx/texml/")}
+    joined = [fields for fields in receiver.texml() if fields["StatusCallbackEvent"] == "participant-join"]
+    assert all(
+        fields["CallSid"] and fields["ParticipantLabel"] and fields["FriendlyName"] for fields in joined
+    )
+
+
+def test_only_the_demo_profiles_bring_texml() -> None:
+    assert PROFILES["calm"].texml_conferences and PROFILES["busy"].texml_conferences
+    assert not PROFILES["rush"].texml_conferences and not PROFILES["load"].texml_conferences
 
 
 def test_people_are_realistic() -> None:
