@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from dashboard.accounts.roles import ROLE_ADMIN, ROLE_SUPERVISOR, ROLE_VIEWER, assign_role
 from tests.support.signing import TEST_PUBLIC_KEY_B64
+from tests.support.waiting import eventually
 
 REDIS_DATABASES = 16  # redis-server's default number of databases
 
@@ -153,11 +154,30 @@ def simulator(live_stack, settings):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _close_connection_pools(django_db_setup):
-    """PostgreSQL pools keep connections open, which would stop the test database being dropped."""
+def _close_connection_pools(django_db_setup, django_db_blocker):
+    """PostgreSQL pools keep connections open, which would stop the test database being dropped;
+    so would a server process on its way out, or a connection a worker thread never closed: the
+    first are waited for, the rest ended (the database is dropped next anyway)."""
     yield
-    from django.db import connections
+    from django.db import connection, connections
 
     for conn in connections.all(initialized_only=True):
         if hasattr(conn, "close_pool"):
             conn.close_pool()
+    if connection.vendor != "postgresql":
+        return
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+
+    def others_gone() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) {others}")
+            return cursor.fetchone()[0] == 0
+
+    with django_db_blocker.unblock():
+        if not eventually(others_gone, timeout=5, interval=0.1):
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
+            eventually(others_gone, timeout=5, interval=0.1)
+        connection.close()
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()

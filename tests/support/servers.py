@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -176,6 +177,11 @@ class DashboardServer(ServerProcess):
         }
         if getattr(settings, "REDIS_URL", ""):
             env["REDIS_URL"] = settings.REDIS_URL
+        # Its own var directory (static root, anything it writes): never shared with another
+        # server, xdist worker or a developer's `make demo`. Removed when this object goes.
+        self._var_dir = tempfile.TemporaryDirectory(prefix="switchboard-server-")
+        if "SWITCHBOARD_VAR_DIR" not in (extra_env or {}):
+            env["SWITCHBOARD_VAR_DIR"] = self._var_dir.name
         super().__init__(
             uvicorn_command("switchboard.asgi:application", port, workers=workers, lifespan="on"),
             port=port,
