@@ -238,6 +238,9 @@ def production_env(database: Database, redis: RedisServer | None, simulator_port
         TELNYX_API_KEY="KEYSOAK" + secrets.token_hex(8),
         TELNYX_PUBLIC_KEY=SIMULATOR_PUBLIC_KEY,
         TELNYX_API_BASE=f"http://127.0.0.1:{simulator_port}/v2",
+        # Required with DEBUG off; the simulator reads the same settings, so any pair agrees.
+        TELNYX_CONNECTION_ID="1494404757140276705",
+        TELNYX_TEXML_ACCOUNT_SID="AC-switchboard-soak",
         DATABASE_URL=database.url,
         # A held write lock turns into 503s within a second, for the simulator to retry.
         SQLITE_BUSY_TIMEOUT_SECS="1",
