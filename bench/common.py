@@ -34,6 +34,11 @@ PRODUCTION_ENV = {
     "DJANGO_SECURE_COOKIES": "false",
     "TELNYX_API_KEY": "KEYBENCHMARK",
     "TELNYX_PUBLIC_KEY": BENCH_PUBLIC_KEY,
+    "TELNYX_CONNECTION_ID": "1494404757140276705",
+    "TELNYX_TEXML_ACCOUNT_SID": "AC-switchboard-bench",
+    # Never Telnyx itself: nothing here may leave the machine (benchmarks that need one set the simulator).
+    "TELNYX_API_BASE": "http://127.0.0.1:9/v2",
+    "RECONCILE_EVERY_SECS": "0",
     "LOG_LEVEL": "WARNING",
 }
 

@@ -14,6 +14,7 @@ Needs wrk (apt-get install wrk).
 
 import argparse
 import asyncio
+import contextlib
 import re
 import shutil
 import subprocess
@@ -35,6 +36,7 @@ from bench.common import (  # noqa: E402
     uvicorn,
     webhook_headers,
 )
+from tests.support.servers import RedisServer  # noqa: E402
 
 
 def write_requests(path: Path, calls: int) -> int:
@@ -97,12 +99,16 @@ def fresh_database(kind: str, postgres_url: str, workdir: Path, name: str) -> st
     return f"{base}/{database}"
 
 
-def measure(target: str, kind: str, workers: int, args: argparse.Namespace, workdir: Path) -> dict:
+def measure(
+    target: str, kind: str, workers: int, args: argparse.Namespace, workdir: Path, redis_url: str
+) -> dict:
     database_url = fresh_database(kind, args.postgres, workdir, f"{target}-{workers}")
     env = dict(PRODUCTION_ENV)
     port = free_port()
     if target == "dashboard":
         env["DATABASE_URL"] = database_url
+        if workers > 1:
+            env["REDIS_URL"] = redis_url  # several workers refuse to start without a shared channel layer
         manage("migrate", "--noinput", env=env)
         server = uvicorn("switchboard.asgi:application", port, workers, env).wait()
     else:
@@ -133,10 +139,14 @@ def main() -> None:
     print(f"ingest benchmark: {kind}, wrk -t1 -c{args.connections} -d{args.duration}s, "
           f"{args.live_calls} live calls preloaded\n")
     print(f"{'workers':>7} {'target':>10} {'webhooks/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  ratio")
-    with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
+    # Several dashboard workers need Redis (the channel layer): a private redis-server, this run only.
+    redis = RedisServer().start() if max(args.workers) > 1 else None
+    with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp, contextlib.ExitStack() as stack:
+        if redis is not None:
+            stack.callback(redis.kill)
         for workers in args.workers:
-            floor = measure("baseline", kind, workers, args, Path(tmp))
-            ours = measure("dashboard", kind, workers, args, Path(tmp))
+            floor = measure("baseline", kind, workers, args, Path(tmp), redis.url if redis else "")
+            ours = measure("dashboard", kind, workers, args, Path(tmp), redis.url if redis else "")
             for name, result in (("baseline", floor), ("dashboard", ours)):
                 ratio = f"{result['rps'] / floor['rps']:.2f}" if name == "dashboard" else ""
                 print(f"{workers:>7} {name:>10} {result['rps']:>11.0f} {result['p50']:>8.2f} {result['p99']:>8.2f} "

@@ -360,6 +360,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Enum descriptions keep only the lines that explain a value (drf-spectacular's enum hook runs first).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "switchboard.api_docs.drop_redundant_choice_descriptions",
+    ],
     # No badge fetched from swagger.io's online validator.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Choice sets several action bodies share, named once.
@@ -398,7 +403,7 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {LOG_LEVEL!r}")
 # One handler on the root logger for Django, uvicorn, switchboard, the simulator and libraries alike,
 # with the request id, user, call and command_id, and secrets scrubbed (dashboard/observability/logs.py).
-LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL, access_log=env_bool("LOG_ACCESS", False))
 
 # Operating: /metrics (Prometheus) for a bearer token or from listed addresses; neither set: 404.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()

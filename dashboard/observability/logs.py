@@ -75,8 +75,12 @@ class JsonFormatter(_JsonFormatter):
         log_record.pop("color_message", None)  # uvicorn's coloured copy of the message
 
 
-def logging_config(*, log_format: str, level: str) -> dict:
-    """The LOGGING dict for settings: one console handler on the root logger."""
+def logging_config(*, log_format: str, level: str, access_log: bool = False) -> dict:
+    """The LOGGING dict for settings: one console handler on the root logger.
+
+    uvicorn's access log stays off unless asked for (`access_log`): a line per request costs the
+    webhook path more than all its metrics, and /metrics counts requests anyway.
+    """
     formatter = (
         {"()": "dashboard.observability.logs.JsonFormatter"}
         if log_format == "json"
@@ -109,7 +113,11 @@ def logging_config(*, log_format: str, level: str) -> dict:
             # Unhandled errors in views (django.request), in production too (Django's default is silent there).
             "django": {**own, "level": "INFO"},
             "django.server": {**own, "level": "WARNING"},
-            "uvicorn": {**own, "level": "INFO"},
-            "uvicorn.error": {**own, "level": "INFO"},
+            # No level: uvicorn's own (its --log-level) stays in force.
+            "uvicorn": own,
+            "uvicorn.error": own,
+            # Configured explicitly: otherwise dictConfig resets it (a child of "uvicorn") to propagate,
+            # and uvicorn, seeing a handler, would log every request whatever --no-access-log said.
+            "uvicorn.access": {**own, "level": "INFO"} if access_log else {"handlers": [], "propagate": False},
         },
     }

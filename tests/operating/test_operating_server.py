@@ -168,6 +168,7 @@ def test_metrics_add_up_across_workers_and_logs_are_json_with_request_ids(served
     lines = [json.loads(line) for line in log.splitlines() if line.strip()]
     assert lines and all({"time", "level", "logger", "message"} <= set(line) for line in lines)
     assert any(line["logger"].startswith("uvicorn") for line in lines)
+    assert not any(line["logger"] == "uvicorn.access" for line in lines)  # off unless LOG_ACCESS=true
     not_found = [line for line in lines if line.get("request_id") == "lb-req-42"]
     assert not_found and not_found[0]["logger"] == "django.request"
     refusal = [line for line in lines if line["logger"] == "switchboard.actions"]

@@ -57,6 +57,8 @@ class Command(BaseCommand):
             "--no-access-log",
             "--log-config",
             str(log_config),
+            "--log-level",
+            "info",
         ]
         env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
         if options["dry_run"]:
