@@ -43,7 +43,8 @@ def pytest_configure(config):
     old = settings.REDIS_URL
     new = _redis_url_for_worker(old, int(worker[2:]))
     settings.REDIS_URL = new
-    settings.CHANNEL_LAYERS = _replace_redis_address(copy.deepcopy(settings.CHANNEL_LAYERS), old, new)
+    for name in ("CHANNEL_LAYERS", "CACHES"):  # whatever settings.py builds from REDIS_URL
+        setattr(settings, name, _replace_redis_address(copy.deepcopy(getattr(settings, name)), old, new))
     os.environ["REDIS_URL"] = new  # for subprocesses that inherit the environment
 
 
