@@ -6,6 +6,7 @@ worker answers it. An increment is an in-memory add and a write into the mapped 
 no lock held across I/O. Labels are low-cardinality only: never a call id, a number or a user.
 """
 
+import glob
 import os
 from collections.abc import Callable, Iterable
 
@@ -13,7 +14,7 @@ if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     # prometheus-client opens its files there as soon as the first metric is declared.
     os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
-from prometheus_client import Counter, Gauge, Histogram  # noqa: E402
+from prometheus_client import Counter, Gauge, Histogram, multiprocess  # noqa: E402
 from prometheus_client.core import GaugeMetricFamily, Metric  # noqa: E402
 
 _FAST = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -149,3 +150,24 @@ def scrape_collectors() -> list[ScrapeCollector]:
 def gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:
     """A one-value gauge for a scrape collector."""
     return GaugeMetricFamily(name, documentation, value=value)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def forget_dead_workers(directory: str) -> None:
+    """A killed worker's live gauges (open sockets, queue depth) must not count; its counters do."""
+    for path in glob.glob(os.path.join(directory, "gauge_live*_*.db")):
+        try:
+            pid = int(os.path.basename(path).rsplit("_", 1)[1].split(".")[0])
+        except ValueError:
+            continue
+        if not _alive(pid):
+            multiprocess.mark_process_dead(pid, directory)

@@ -18,6 +18,8 @@ from itertools import pairwise
 
 from prometheus_client import REGISTRY, CollectorRegistry, multiprocess
 
+from dashboard.observability.metrics import forget_dead_workers
+
 logger = logging.getLogger("switchboard.metrics")
 MINUTES = 60
 
@@ -40,6 +42,7 @@ def read_totals() -> Totals:
     """The counters, histogram buckets and gauges of _WANTED, summed over workers."""
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
+        forget_dead_workers(directory)
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry, path=directory)
         families = registry.collect()

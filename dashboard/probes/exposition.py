@@ -1,6 +1,5 @@
 """GET /metrics: who may read it, and the text Prometheus scrapes."""
 
-import glob
 import hmac
 import os
 
@@ -8,7 +7,7 @@ from django.conf import settings
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.registry import Collector
 
-from dashboard.observability.metrics import scrape_collectors
+from dashboard.observability.metrics import forget_dead_workers, scrape_collectors
 from dashboard.observability.network import client_address, is_in
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -40,32 +39,11 @@ class _ScrapeTime(Collector):
             yield from collect()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _forget_dead_workers(directory: str) -> None:
-    """A killed worker's live gauges (open sockets, queue depth) must not count; its counters do."""
-    for path in glob.glob(os.path.join(directory, "gauge_live*_*.db")):
-        try:
-            pid = int(os.path.basename(path).rsplit("_", 1)[1].split(".")[0])
-        except ValueError:
-            continue
-        if not _alive(pid):
-            multiprocess.mark_process_dead(pid, directory)
-
-
 def render() -> bytes:
     """The exposition text: every worker's figures (multiprocess mode) or this process's, plus scrape-time gauges."""
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
-        _forget_dead_workers(directory)
+        forget_dead_workers(directory)
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry, path=directory)
         text = generate_latest(registry)
