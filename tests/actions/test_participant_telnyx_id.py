@@ -97,7 +97,9 @@ def test_reconciliation_learns_the_ids_so_the_patch_needs_no_lookup(supervisor_c
     assert Participant.objects.get(pk=participant.pk).beep_enabled == "on_exit"
 
 
-def test_a_participant_telnyx_no_longer_lists_is_refused_and_audited(supervisor_client, simulator, conference):
+def test_a_participant_telnyx_no_longer_lists_is_refused_and_audited(
+    supervisor_client, simulator, conference
+):
     participant = conference.participants.order_by("pk").first()
     simulator.world.leave_conference(conference.conference_id, participant.call_control_id)
     assert eventually(lambda: Participant.objects.get(pk=participant.pk).status == "left")

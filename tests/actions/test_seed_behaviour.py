@@ -33,9 +33,19 @@ def test_the_playback_stops_client_state_comes_back_on_the_playbacks_end(supervi
     # Seed 002, stop audio playback: "client_state / Use this field to add state to every
     # subsequent webhook."; its expected webhook is call.playback.ended.
     call = answered_call(simulator)
-    act(supervisor_client, call, "playback_start", {"audio_url": "https://example.com/a.mp3", "loop": "infinity"})
+    act(
+        supervisor_client,
+        call,
+        "playback_start",
+        {"audio_url": "https://example.com/a.mp3", "loop": "infinity"},
+    )
     assert eventually(lambda: Event.objects.filter(event_type="call.playback.started").exists())
-    act(supervisor_client, call, "playback_stop", {"client_state_encoding": "text", "client_state": "stopped by sam"})
+    act(
+        supervisor_client,
+        call,
+        "playback_stop",
+        {"client_state_encoding": "text", "client_state": "stopped by sam"},
+    )
     stopped = base64.b64encode(b"stopped by sam").decode()
     ended = eventually(lambda: Event.objects.filter(event_type="call.playback.ended").first())
     assert ended is not None and ended.payload["client_state"] == stopped

@@ -62,4 +62,6 @@ def test_the_dashboards_own_host_is_whatever_it_serves(settings):
     settings.ALLOWED_HOSTS = ["switchboard.example.com"]
     url = "https://switchboard.example.com/webhooks/telnyx/"
     assert not bound("answer", webhook_url=url, webhook_url_method="GET").is_valid()
-    assert bound("answer", webhook_url="http://127.0.0.1/webhooks/telnyx/", webhook_url_method="GET").is_valid()
+    assert bound(
+        "answer", webhook_url="http://127.0.0.1/webhooks/telnyx/", webhook_url_method="GET"
+    ).is_valid()

@@ -66,10 +66,18 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     *[
         ("suppression_start", {"noise_suppression_engine": engine}, ACCEPTED)
         for engine in (
-            "Denoiser", "DeepFilterNet", "Krisp", "AiCoustics", "aic_l_quail", "aic_l_rook", "aic_s_quail",
-            "aic_s_rook", "quail_voice_focus_s", "quail_voice_focus_xs",
+            "Denoiser",
+            "DeepFilterNet",
+            "Krisp",
+            "AiCoustics",
+            "aic_l_quail",
+            "aic_l_rook",
+            "aic_s_quail",
+            "aic_s_rook",
+            "quail_voice_focus_s",
+            "quail_voice_focus_xs",
         )
-    ],  # fmt: skip
+    ],
     ("suppression_start", {"noise_suppression_engine": "A"}, REFUSED),
     # ...and NoiseSuppressionEngineConfig: each parameter "Only applicable for" one engine
     (
