@@ -6,8 +6,9 @@ from an earlier probe is not started again, so a frozen database never piles up 
 """
 
 import asyncio
+import contextlib
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import threading
 
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -19,7 +20,6 @@ from dashboard.webhooks.receive import writer
 logger = logging.getLogger("switchboard.health")
 
 OK = "ok"
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness")
 _database_check: asyncio.Future | None = None
 _migrated = False
 
@@ -42,12 +42,40 @@ def _database_and_migrations() -> tuple[str, str]:
     return OK, OK if _migrated else "pending"
 
 
+def _in_daemon_thread(work) -> asyncio.Future:  # noqa: ANN001
+    """`work()` in a thread of its own that never holds up the process's exit (a frozen database)."""
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def settle(result: object, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def run() -> None:
+        try:
+            result, error = work(), None
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting coroutine
+            result, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop is gone (the server stopped)
+            loop.call_soon_threadsafe(settle, result, error)
+
+    # Read the outcome even when nobody waits any more (the probe timed out): no "never retrieved" noise.
+    future.add_done_callback(lambda done: done.cancelled() or done.exception())
+    threading.Thread(target=run, name="readiness-database", daemon=True).start()
+    return future
+
+
 async def check_database(timeout: float) -> tuple[str, str]:
     """(database, migrations)."""
     global _database_check
-    if _database_check is not None and not _database_check.done():
+    pending = _database_check
+    if pending is not None and not pending.done() and pending.get_loop() is asyncio.get_running_loop():
         return "timeout", "unknown"
-    _database_check = asyncio.get_running_loop().run_in_executor(_executor, _database_and_migrations)
+    _database_check = _in_daemon_thread(_database_and_migrations)
     try:
         return await asyncio.wait_for(asyncio.shield(_database_check), timeout)
     except TimeoutError:

@@ -90,3 +90,29 @@ async def test_a_trusted_proxy_sets_the_request_id_and_others_cannot(settings):
     assert (await get("/healthz", **{"x-request-id": "lb-4f2a"})).headers["x-request-id"] == "lb-4f2a"
     # Not a plain token: replaced, never echoed.
     assert (await get("/healthz", **{"x-request-id": "a b\tc"})).headers["x-request-id"] != "a b\tc"
+
+
+async def test_a_frozen_database_answers_within_the_deadline_and_piles_up_no_threads(monkeypatch, settings):
+    import threading
+    import time
+
+    settings.READY_CHECK_TIMEOUT_SECS = 1
+    release = threading.Event()
+    calls = []
+
+    def frozen() -> tuple[str, str]:
+        calls.append(1)
+        release.wait(10)
+        return "ok", "ok"
+
+    monkeypatch.setattr(readiness, "_database_and_migrations", frozen)
+    try:
+        started = time.monotonic()
+        first = await get("/readyz")
+        second = await get("/readyz")
+        assert time.monotonic() - started < 3
+        assert first.status_code == second.status_code == 503
+        assert first.json()["checks"]["database"] == second.json()["checks"]["database"] == "timeout"
+        assert len(calls) == 1  # the second probe did not start another stuck check
+    finally:
+        release.set()
