@@ -36,3 +36,17 @@ def call_timeline(*, call: Call) -> list[TimelineEntry]:
     events = Event.objects.filter(call_control_id=call.call_control_id)
     actions = OperatorAction.objects.filter(call_control_id=call.call_control_id)
     return timeline(events, actions)
+
+
+def call_name(call: Call) -> str:
+    """How a person names a call: the other party, by name when known, else by number."""
+    if call.direction == "outgoing":
+        return call.to_number or call.call_control_id
+    return call.caller_id_name or call.from_number or call.call_control_id
+
+
+def call_name_for(call_control_id: str) -> str:
+    call = Call.objects.filter(call_control_id=call_control_id).only(
+        "direction", "to_number", "from_number", "caller_id_name", "call_control_id"
+    ).first()
+    return call_name(call) if call else ""

@@ -112,6 +112,8 @@ def call_action(request: HttpRequest, call_control_id: str, action: str) -> Http
         render_invalid=lambda errors: _detail_page(
             request, call, bound=(action, spec.form(request.POST)), status=400
         ),
+        spec=spec,
+        target=selectors.call_name(call),
     )
 
 
@@ -125,4 +127,5 @@ def call_dial(request: HttpRequest) -> HttpResponse:
         render_invalid=lambda errors: _live_page(
             request, bound=("dial", action_spec("call", "dial").form(request.POST)), status=400
         ),
+        spec=action_spec("call", "dial"),
     )

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from calls.selectors import call_name_for
 from conferences import selectors, services
 from conferences.models import Conference, Participant
 from dashboard.actions.spec import action_spec, actions_for
@@ -66,6 +67,8 @@ def conference_action(request: HttpRequest, conference_id: str, action: str) -> 
         render_invalid=lambda errors: _detail_page(
             request, conference, bound=(action, spec.form(request.POST)), status=400
         ),
+        spec=spec,
+        target=conference.name or f"conference {conference.conference_id}",
     )
 
 
@@ -86,6 +89,8 @@ def participant_action(
         ),
         back_to=back_to,
         render_invalid=lambda errors: _participant_invalid(request, conference, participant, action),
+        spec=action_spec("participant", action),
+        target=call_name_for(participant.call_control_id) or participant.label or participant.call_control_id,
     )
 
 

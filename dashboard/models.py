@@ -1,6 +1,10 @@
-"""The event log (the truth), rejected deliveries, and the operator audit trail."""
+"""The event log (the truth), rejected deliveries, the operator audit trail, and people's profiles."""
+
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -125,3 +129,52 @@ class OperatorAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.outcome}"
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA zone this machine knows, sorted (read from the tz database once per process)."""
+    return tuple(sorted(available_timezones()))
+
+
+def validate_time_zone(value: str) -> None:
+    if not value:
+        return
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError("%(value)s is not a time zone name (IANA, e.g. Europe/Paris).", params={"value": value}) from None
+    if value not in time_zone_names():
+        raise ValidationError("%(value)s is not a time zone name (IANA, e.g. Europe/Paris).", params={"value": value})
+
+
+class Theme(models.TextChoices):
+    SYSTEM = "system", "Follow the device (light or dark)"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+
+
+class UserProfile(models.Model):
+    """One person's settings for the pages (dashboard/accounts/preferences.py reads them per request).
+
+    A row exists once the person saves the profile page; until then the defaults apply. New
+    preferences (a phone to be called on, notification opt-ins) are new fields here and new
+    fields on the profile page's form.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="IANA name (Europe/Paris); empty: the server's DJANGO_TIME_ZONE",
+    )
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.zone_name}, {self.theme})"
+
+    @property
+    def zone_name(self) -> str:
+        """The zone times are shown in: the person's own, else the server's."""
+        return self.time_zone or settings.TIME_ZONE

@@ -30,7 +30,8 @@ def concurrent_calls_series(*, now: datetime, minutes: int = CHART_MINUTES) -> l
 
 def overview(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
-    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    # "Today" in the reader's zone (the one activated for their request).
+    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     last_minute = now - timedelta(minutes=1)
     last_quarter = now - timedelta(minutes=15)
     started_last_quarter = Call.objects.filter(start_time__gte=last_quarter, start_time__lte=now).count()

@@ -41,16 +41,25 @@
     setTimeout(() => form.querySelectorAll("button").forEach((button) => (button.disabled = true)), 0);
   });
 
+  // The answer shows above the page (a status region: read out politely) and, when it is an error, as
+  // an alert (read out at once). Telnyx's detail is outside text: never markup.
   function notify(text, ok) {
-    let list = document.querySelector(".messages");
+    let list = document.getElementById("messages");
     if (!list) {
-      list = document.createElement("ul");
+      list = document.createElement("div");
+      list.id = "messages";
       list.className = "messages";
+      list.setAttribute("role", "status");
       document.querySelector("main").before(list);
     }
-    const item = document.createElement("li");
-    item.className = ok ? "success" : "error";
-    item.textContent = text; // Telnyx's detail is outside text: never markup
+    const item = document.createElement("p");
+    item.className = "message " + (ok ? "success" : "error");
+    if (!ok) item.setAttribute("role", "alert");
+    const icon = document.createElement("span");
+    icon.className = "message-icon";
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = ok ? "✓" : "✕";
+    item.append(icon, " ", text);
     list.replaceChildren(item);
   }
 

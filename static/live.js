@@ -18,19 +18,25 @@
   let socket = null;
   let attempts = 0;
   let syncing = null;
+  let connected = false; // a hello was received once: later connections always re-read the snapshot
 
   function socketUrl() {
     const [target, ...rest] = groupSpec.split(":");
     const key = rest.join(":");
     const path = target === "call" ? "calls" : target === "conference" ? "conferences" : target;
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    return `${scheme}//${location.host}/ws/live/${path}/${key ? encodeURIComponent(key) + "/" : ""}`;
+    // The first connection says when the page was rendered: with nothing new since, the server answers
+    // "fresh" and the page is not fetched a second time.
+    const since = connected ? "" : `?since=${encodeURIComponent(body.dataset.renderedAt || "")}`;
+    return `${scheme}//${location.host}/ws/live/${path}/${key ? encodeURIComponent(key) + "/" : ""}${since}`;
   }
 
   function setStatus(state) {
     if (!statusEl) return;
+    statusEl.hidden = false;
     statusEl.dataset.state = state;
-    statusEl.textContent = state;
+    const text = statusEl.querySelector(".live-state") || statusEl;
+    text.textContent = state;
   }
 
   function rowsBody() {
@@ -95,13 +101,17 @@
         return;
       }
       const row = fragment(message.html);
+      const hadFocus = existing.contains(document.activeElement);
       existing.replaceWith(row);
       placed(row);
+      if (hadFocus) keepFocus(row);
+      announce(existing, row);
       if (!message.alive) scheduleRemoval(row);
     } else if (message.alive && acceptsNewRows(message.kind)) {
       const row = fragment(message.html);
       rowsBody().appendChild(row);
       placed(row);
+      announce(null, row);
     }
     if (isOwnObject(message)) resync();
     updateCount();
@@ -111,6 +121,38 @@
   function placed(row) {
     if (row.parentElement && row.parentElement.id === "live-rows") row.hidden = !matches(row, filters);
     tick(row);
+    document.dispatchEvent(new CustomEvent("switchboard:row", { detail: row }));
+  }
+
+  // The keyboard user's row (j/k, m, h) is still theirs once the server's new version replaces it.
+  function keepFocus(row) {
+    if (!row.hasAttribute("tabindex")) row.tabIndex = -1;
+    row.focus({ preventScroll: true });
+  }
+
+  // --- read out what changed: politely, at most every few seconds, in one sentence -----------------
+  const changes = [];
+  let announceTimer = null;
+
+  function describeRow(row) {
+    const name = row.dataset.name || "";
+    const state = Array.from(row.querySelectorAll(".state .badge, .status .badge, .muted .badge, .hold .badge"), (b) => b.textContent.trim());
+    return `${name}: ${state.join(", ")}`;
+  }
+
+  function announce(before, row) {
+    if (!row.closest("#live-rows") || row.hidden || !window.switchboardAnnounce) return;
+    const now = describeRow(row);
+    if (before && describeRow(before) === now) return; // a duration or a timestamp moved: nothing to say
+    changes.push(before ? now : `new, ${now}`);
+    if (!announceTimer) {
+      announceTimer = setTimeout(() => {
+        announceTimer = null;
+        const items = changes.splice(0);
+        const text = items.length > 3 ? `${items.length} rows changed, the last: ${items[items.length - 1]}` : items.join(". ");
+        window.switchboardAnnounce(text);
+      }, 4000);
+    }
   }
 
   function acceptsNewRows(kind) {
@@ -205,7 +247,8 @@
     if (Number.isNaN(from)) return;
     const until = cell.dataset.tickUntil ? Date.parse(cell.dataset.tickUntil) : now;
     const text = formatDuration(((Number.isNaN(until) ? now : until) - from) / 1000);
-    if (cell.textContent !== text) cell.textContent = text;
+    const target = cell.querySelector(".tick") || cell;
+    if (target.textContent !== text) target.textContent = text;
   }
 
   function colourRow(row, now) {
@@ -213,9 +256,28 @@
     const onHold = secondsSince(row.dataset.holdSince, now);
     const state = row.dataset.state;
     const alive = row.dataset.alive !== "0";
-    row.classList.toggle("alert-ringing", alive && (state === "parked" || state === "bridging") && inState !== null && inState > thresholds.ringing);
-    row.classList.toggle("alert-queued", alive && state === "queued" && inState !== null && inState > thresholds.queued);
-    row.classList.toggle("alert-hold", alive && onHold !== null && onHold > thresholds.hold);
+    const ringing = alive && (state === "parked" || state === "bridging") && inState !== null && inState > thresholds.ringing;
+    const queued = alive && state === "queued" && inState !== null && inState > thresholds.queued;
+    const held = alive && onHold !== null && onHold > thresholds.hold;
+    row.classList.toggle("alert-ringing", ringing);
+    row.classList.toggle("alert-queued", queued);
+    row.classList.toggle("alert-hold", held);
+    // Never colour alone: the words beside it say why (written only when they change).
+    const words = [ringing && `ringing over ${thresholds.ringing} s`, queued && `queued over ${thresholds.queued} s`, held && `on hold over ${thresholds.hold} s`].filter(Boolean).join(", ");
+    let flag = row.querySelector(".alert-flag");
+    if (!words) {
+      if (flag) flag.remove();
+      return;
+    }
+    if (!flag) {
+      const cell = row.querySelector(".state, .status") || row.firstElementChild;
+      if (!cell) return;
+      flag = document.createElement("span");
+      flag.className = "alert-flag";
+      cell.appendChild(flag);
+    }
+    const text = `⚠ ${words}`;
+    if (flag.textContent !== text) flag.textContent = text;
   }
 
   function tick(scope) {
@@ -292,7 +354,8 @@
       if (message.type === "hello") {
         attempts = 0;
         setStatus("live");
-        resync();
+        if (!(message.fresh && !connected)) resync();
+        connected = true;
       } else if (message.dom_id) {
         apply(message);
       }

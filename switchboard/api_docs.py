@@ -6,6 +6,7 @@ nothing is loaded from another host. The pages' Content-Security-Policy holds th
 (Redoc's bundle would otherwise fetch its vendor's logo from a CDN).
 """
 
+import re
 from functools import cache
 
 from django.contrib.auth.decorators import login_required
@@ -76,3 +77,36 @@ class RedocPage(_DocsPage, SpectacularRedocView):
 # Pages for a browser: a visitor who is not logged in is sent to the login page.
 swagger_view = login_required(SwaggerPage.as_view())
 redoc_view = login_required(RedocPage.as_view())
+
+
+_CHOICE_LINE = re.compile(r"^\* `(?P<value>[^`]*)` - (?P<label>.*)$")
+
+
+def drop_redundant_choice_descriptions(result: dict, generator: object, request: object, public: bool) -> dict:
+    """POSTPROCESSING_HOOKS: drf-spectacular describes every enum as a Markdown list, "* `always` - always".
+    A line whose label only repeats its value says nothing the enum does not: it goes, and a description
+    left with nothing goes too. Lines that explain ("* `parked` - ringing") stay, rendered as lists by
+    Swagger UI and Redoc."""
+
+    def clean(node: object) -> None:
+        if isinstance(node, dict):
+            text = node.get("description")
+            if isinstance(text, str) and "* `" in text:
+                kept = [
+                    line
+                    for line in text.split("\n")
+                    if not ((match := _CHOICE_LINE.match(line)) and match["value"] == match["label"].strip())
+                ]
+                cleaned = "\n".join(kept).strip()
+                if cleaned:
+                    node["description"] = cleaned
+                else:
+                    del node["description"]
+            for value in node.values():
+                clean(value)
+        elif isinstance(node, list):
+            for item in node:
+                clean(item)
+
+    clean(result)
+    return result

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from dashboard.accounts.forms import LoginForm
+from dashboard.accounts.profile import profile_page
 from dashboard.webhooks.views import telnyx_webhook, texml_callback
 from operations.views import overview_page
 from switchboard.api_docs import redoc_view, schema_view, swagger_view
@@ -16,6 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profile/", profile_page, name="profile"),
     path("webhooks/telnyx/", telnyx_webhook, name="webhook"),
     path("webhooks/telnyx/texml/", texml_callback, name="texml-webhook"),
     path("overview/", overview_page, name="overview"),

@@ -28,6 +28,10 @@ class ActionSpec:
     path: str
     label: str
     description: str
+    # What the operator is told once Telnyx accepted it, in words: "Sent the digits {digits!c} to {target}".
+    # {target} is the call, participant or conference by name (or number); other {names} are the request's
+    # fields ({name!c}: its characters spaced out, as digits are read). Empty: "<label> for {target}: sent".
+    done: str = ""
     command_id: bool = True  # Telnyx documents a command_id for it (retries are then deduplicated)
     encoding: str = "json"  # or "form" (TeXML)
     destructive: bool = False  # the UI asks for confirmation first

@@ -1,6 +1,7 @@
 """Shared handling of action form posts: run the service, then tell the operator what happened."""
 
-from collections.abc import Callable
+import string
+from collections.abc import Callable, Mapping, Sequence
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,13 +12,47 @@ from dashboard.actions.spec import ActionSpec
 from dashboard.models import ActionOutcome, OperatorAction
 
 
-def describe(record: OperatorAction) -> str:
+class _Phrase(string.Formatter):
+    """Fills an ActionSpec's `done` phrase: a field the request did not have is empty, never an error;
+    `!c` spaces out characters ("1 2 3"), as a person reads digits."""
+
+    def get_value(self, key: int | str, args: Sequence, kwargs: Mapping) -> object:
+        value = kwargs.get(key, "") if isinstance(key, str) else ""
+        if isinstance(value, list | tuple):
+            return ", ".join(str(item) for item in value)
+        return "" if value is None else value
+
+    def convert_field(self, value: object, conversion: str | None) -> object:
+        if conversion == "c":
+            return " ".join(str(value))
+        return super().convert_field(value, conversion)
+
+
+def _whom(parameters: dict) -> str:
+    ids = parameters.get("call_control_ids") or []
+    if not ids:
+        return "everyone"
+    return "1 participant" if len(ids) == 1 else f"{len(ids)} participants"
+
+
+def describe(record: OperatorAction, spec: ActionSpec | None = None, target: str = "") -> str:
+    """What happened, in words: "Sent the digits 1 2 3 to Ana Ruiz", or what went wrong and why."""
+    target = target or record.target_type
+    label = spec.label if spec else record.action.replace("_", " ").capitalize()
     if record.outcome == ActionOutcome.OK:
-        return f"{record.action.replace('_', ' ').capitalize()} sent: Telnyx accepted it."
+        parameters = record.parameters if isinstance(record.parameters, dict) else {}
+        if spec and spec.done:
+            try:
+                done = _Phrase().format(spec.done, **{**parameters, "target": target, "whom": _whom(parameters)})
+            except (ValueError, IndexError, AttributeError):
+                done = f"{label} for {target}: sent"
+        else:
+            done = f"{label} for {target}: sent"
+        return f"{done}. Telnyx accepted it."
     what = " ".join(part for part in (record.error_code, record.error_title) if part)
     detail = f": {record.error_detail}" if record.error_detail else ""
-    verb = "refused" if record.outcome == ActionOutcome.REFUSED else "failed"
-    return f"{record.action.replace('_', ' ').capitalize()} {verb}. {what or 'No answer from Telnyx'}{detail}"
+    verb = "refused by Telnyx" if record.outcome == ActionOutcome.REFUSED else "failed"
+    return f"{label} for {target} {verb}. {what or 'No answer from Telnyx'}{detail}"
 
 
 def handle_action_post(
@@ -26,11 +61,14 @@ def handle_action_post(
     run: Callable[..., OperatorAction],
     back_to: str,
     render_invalid: Callable[[dict], HttpResponse],
+    spec: ActionSpec | None = None,
+    target: str = "",
 ) -> HttpResponse:
     """POST → service → redirect (PRG) with a message; invalid input re-renders the page with errors.
 
     Inline buttons post from the page's script and ask for JSON: they get the message itself and
-    the row updates over the websocket, with no page load in between.
+    the row updates over the websocket, with no page load in between. `target` names what was acted
+    on in the message ("Ana Ruiz", "+14155550123", "Support huddle").
     """
     data = request.POST.dict()
     wants_json = "application/json" in request.headers.get("Accept", "")
@@ -45,9 +83,9 @@ def handle_action_post(
             return JsonResponse({"outcome": "invalid", "message": str(exc), "fields": exc.errors}, status=400)
         return render_invalid(exc.errors)
     if wants_json:
-        return JsonResponse({"outcome": record.outcome, "message": describe(record)})
+        return JsonResponse({"outcome": record.outcome, "message": describe(record, spec, target)})
     level = messages.SUCCESS if record.outcome == ActionOutcome.OK else messages.ERROR
-    messages.add_message(request, level, describe(record))
+    messages.add_message(request, level, describe(record, spec, target))
     return HttpResponseRedirect(back_to)
 
 

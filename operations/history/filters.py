@@ -9,7 +9,6 @@ from datetime import UTC
 
 import django_filters as filters
 from django import forms
-from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import OrderBy
@@ -19,7 +18,6 @@ from conferences.models import Conference, ConferenceStatus, Participant
 from dashboard.models import ActionOutcome, Event, OperatorAction
 
 _NUMBER_NOISE = re.compile(r"[\s\-()]")
-_ZONE = settings.TIME_ZONE
 
 
 class UtcDateTimeFilter(filters.IsoDateTimeFilter):
@@ -39,7 +37,9 @@ def _moment(label: str, field_name: str, lookup_expr: str) -> filters.IsoDateTim
     return UtcDateTimeFilter(
         field_name=field_name,
         lookup_expr=lookup_expr,
-        label=f"{label} ({_ZONE})",
+        # A moment typed without an offset is read in the reader's zone (their profile's, activated for
+        # the request; the server's for API tokens), the zone the page names at its foot.
+        label=label,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}),
     )
 

@@ -27,11 +27,14 @@ class Resource:
     export_rows: Callable[[], QuerySet]
     default_sort: str
     columns: tuple[Column, ...]
+    # The filters always in view; the others fold under "More filters" (open when one of them is set).
+    primary_filters: tuple[str, ...] = ()
 
 
 RESOURCES: dict[str, Resource] = {
     "calls": Resource(
         name="calls",
+        primary_filters=("number", "started_after", "started_before", "state"),
         title="Calls",
         filterset=CallFilter,
         rows=selectors.call_history,
@@ -51,6 +54,7 @@ RESOURCES: dict[str, Resource] = {
     ),
     "conferences": Resource(
         name="conferences",
+        primary_filters=("name", "created_after", "created_before", "status"),
         title="Conferences",
         filterset=ConferenceFilter,
         rows=selectors.conference_history,
@@ -68,6 +72,7 @@ RESOURCES: dict[str, Resource] = {
     ),
     "events": Resource(
         name="events",
+        primary_filters=("event_type", "call_control_id", "received_after", "received_before"),
         title="Events",
         filterset=EventFilter,
         rows=lambda: selectors.event_history(with_payload=False),
@@ -85,6 +90,7 @@ RESOURCES: dict[str, Resource] = {
     ),
     "actions": Resource(
         name="actions",
+        primary_filters=("user", "action", "outcome", "created_after"),
         title="Operator actions",
         filterset=ActionFilter,
         rows=selectors.action_history,

@@ -55,6 +55,13 @@ def search(request: HttpRequest, resource: str) -> HttpResponse:
         "hangup_causes": selectors.HANGUP_CAUSES,
         "hangup_sources": selectors.HANGUP_SOURCES,
     }
+    folded = [
+        name for name in filterset.form.fields if name != "sort" and name not in spec.primary_filters
+    ]
+    context["more_filters_set"] = sum(1 for name in folded if request.GET.get(name))
+    context["more_filters_open"] = bool(context["more_filters_set"]) or any(
+        name in filterset.form.errors for name in folded
+    )
     if resource == "actions":
         context["usernames"] = selectors.known_usernames()
     return render(request, f"history/{resource}.html", context, status=200 if page is not None else 400)

@@ -144,7 +144,7 @@ def test_a_refusal_from_the_page_shows_the_code_title_and_detail(supervisor_clie
         follow=True,
     )
     page = response.content.decode()
-    assert "Speak refused. 90018" in page
+    assert "Speak for " in page and " refused by Telnyx. 90018" in page
     assert OperatorAction.objects.filter(action="speak", outcome="refused").count() == 1
 
 

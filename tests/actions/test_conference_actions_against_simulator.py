@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+from django.utils.html import escape
 
 from conferences.models import Conference, Participant
 from dashboard.models import OperatorAction
@@ -105,7 +106,7 @@ def test_ending_the_conference_from_the_page_asks_telnyx_and_the_conference_ends
     response = supervisor_client.post(
         f"/conferences/{conference.conference_id}/actions/end/", {"submission_id": "end-1"}, follow=True
     )
-    assert "End sent: Telnyx accepted it." in response.content.decode()
+    assert f"Ended {escape(conference.name or 'conference ' + conference.conference_id)}. Telnyx accepted it." in response.content.decode()
     assert eventually(lambda: Conference.objects.get(pk=conference.pk).status == "completed")
     assert OperatorAction.objects.get(action="end").outcome == "ok"
 

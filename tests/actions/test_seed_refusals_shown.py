@@ -2,8 +2,10 @@
 with Telnyx's code, and are audited."""
 
 import pytest
+from django.utils.html import escape
 
 from calls.models import Call
+from calls.selectors import call_name
 from dashboard.models import OperatorAction
 from tests.support.waiting import eventually
 
@@ -27,7 +29,8 @@ def test_answering_an_answered_call_shows_telnyxs_refusal(supervisor_client, sim
         f"/calls/{call.call_control_id}/actions/answer/", {"submission_id": "a-1"}, follow=True
     )
     page = response.content.decode()
-    assert "Answer refused. 90033 Unable to execute command: The call has already been answered." in page
+    assert "refused by Telnyx. 90033 Unable to execute command: The call has already been answered." in page
+    assert f"Answer for {escape(call_name(Call.objects.get(pk=call.pk)))} refused" in page
     assert "Telnyx accepted it" not in page
     record = OperatorAction.objects.get(action="answer")
     assert (record.outcome, record.http_status, record.error_code) == ("refused", 422, "90033")

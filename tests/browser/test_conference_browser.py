@@ -49,8 +49,8 @@ def test_muting_a_participant_shows_in_both_browsers(
         f"first mute, click to muted badge: {round_trip_ms:.0f} ms (Telnyx leg {telnyx_ms:.0f} ms, cold client)"
     )
     assert mine.locator(f"{row} button[value=unmute]").count() == 1
-    mine.wait_for_selector(".messages li.success")
-    assert "Mute sent" in mine.locator(".messages").inner_text()
+    mine.wait_for_selector(".messages .success")
+    assert "Muted " in mine.locator(".messages").inner_text()  # "Muted Ana Ruiz. Telnyx accepted it."
     mine.click(f"{row} button[value=unmute]")
     theirs.wait_for_selector(f"{row} button[value=mute]", timeout=10_000)
     mine.wait_for_selector(f"{row} button[value=mute]", timeout=10_000)

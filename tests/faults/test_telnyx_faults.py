@@ -11,9 +11,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from django.utils.html import escape
 from rest_framework.authtoken.models import Token
 
 from calls.models import Call
+from calls.selectors import call_name
 from dashboard.models import OperatorAction
 from tests.faults.telnyx_fake import MisbehavingTelnyx, Reply
 from tests.support.ports import free_port
@@ -125,7 +127,7 @@ def test_the_operator_reads_why_a_form_action_failed(supervisor_client, live_cal
         f"/calls/{live_call.call_control_id}/actions/hangup/", {"submission_id": "form-1"}, follow=True
     ).content.decode()
 
-    assert "Hangup failed. 90015 Service unavailable: Try again later." in page
+    assert f"Hang up for {escape(call_name(live_call))} failed. 90015 Service unavailable: Try again later." in page
     assert OperatorAction.objects.get().outcome == "failed"
 
 
