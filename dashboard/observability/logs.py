@@ -72,6 +72,12 @@ class JsonFormatter(_JsonFormatter):
         log_record.pop("context_suffix", None)
         if record.exc_text:  # the scrubbed rendering (ScrubFilter), not exc_info formatted afresh
             log_record["exc_info"] = record.exc_text
+        # Extra fields too (django.request's `request` shows the full path, query string included).
+        secrets = configured_secrets()
+        for key, value in log_record.items():
+            if not isinstance(value, int | float | bool | type(None)):
+                text = value if isinstance(value, str) else str(value)
+                log_record[key] = scrub_text(text, secrets)
         log_record.pop("color_message", None)  # uvicorn's coloured copy of the message
 
 

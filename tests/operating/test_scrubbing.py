@@ -92,3 +92,22 @@ def test_error_reports_are_scrubbed_before_they_leave(settings):
     event = {"exception": {"values": [{"value": f"bad key {KEY}"}]}, "extra": {"caller": "+13125550100"}}
     sent = json.dumps(before_send(event, {}))
     assert KEY not in sent and "3125550100" not in sent
+
+
+def test_extra_fields_of_json_lines_are_scrubbed_too(settings):
+    settings.TELNYX_API_KEY = KEY
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(ContextFilter())
+    handler.addFilter(ScrubFilter())
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("switchboard.test-extra")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("Not Found: /history/calls/", extra={"request": f"<GET '/history/calls/?q=+13125550100&k={KEY}'>"})
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+    line = json.loads(stream.getvalue())
+    assert "3125550100" not in line["request"] and KEY not in line["request"]
