@@ -144,3 +144,15 @@ def test_sentry_is_loaded_only_with_a_dsn_and_sends_no_personal_data():
     env = {**production_env(), "SENTRY_DSN": "http://public@127.0.0.1:9/1"}
     options = "(lambda o: (o['send_default_pii'], o['before_send'].__module__))(__import__('sentry_sdk').get_client().options)"
     assert _settings_of(env, options) == "(False, 'dashboard.observability.errors')"
+
+
+def test_serve_empties_only_the_metric_files_of_its_directory(tmp_path):
+    metrics = tmp_path / "metrics"
+    metrics.mkdir()
+    (metrics / "counter_123.db").write_bytes(b"old")
+    (metrics / "keep.txt").write_text("not ours")
+    env = {**embedded_env(tmp_path), "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
+    result = run([sys.executable, "manage.py", "serve", "--dry-run"], env)
+    assert result.returncode == 0, result.stderr
+    assert not (metrics / "counter_123.db").exists() and (metrics / "keep.txt").exists()
+    assert f"PROMETHEUS_MULTIPROC_DIR={metrics}" in result.stdout

@@ -8,7 +8,6 @@ start from zero together, and gives uvicorn's own process the same log format as
 
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -36,9 +35,11 @@ class Command(BaseCommand):
         if workers > 1 and not settings.REDIS_URL:
             self._refuse(several_workers_message(workers))
         metrics_dir = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or Path(settings.VAR_DIR) / "metrics")
-        if metrics_dir.exists():
-            shutil.rmtree(metrics_dir)
-        metrics_dir.mkdir(parents=True)
+        metrics_dir.mkdir(parents=True, exist_ok=True)
+        # Only prometheus-client's own files ({counter,gauge_*,histogram}_<pid>.db): the directory may
+        # be one the operator chose, holding other things.
+        for stale in metrics_dir.glob("*.db"):
+            stale.unlink()
         log_config = Path(settings.VAR_DIR) / "uvicorn-logging.json"
         log_config.write_text(json.dumps(settings.LOGGING))
         command = [
