@@ -6,7 +6,9 @@ to the pages connected to itself.
 """
 
 import contextlib
+import logging
 import multiprocessing
+import os
 import sys
 from collections.abc import Iterator
 
@@ -45,7 +47,13 @@ def start_background_tasks() -> None:
     from django.conf import settings
 
     from dashboard.observability.minutes import history
+    from dashboard.realtime.workers import requested_workers
 
+    if requested_workers() > 1 and multiprocessing.parent_process() and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        logging.getLogger("switchboard.metrics").warning(
+            "several workers without PROMETHEUS_MULTIPROC_DIR: each scrape of /metrics sees one worker's "
+            "figures (manage.py serve sets it)"
+        )
     history.start()  # the delivery health page's last hour, minute by minute
     if settings.RECONCILE_EVERY_SECS > 0:
         from operations.schedule import start_periodic_reconcile
