@@ -2,9 +2,11 @@
 
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
 from calls.models import Call
+from dashboard.models import Event
 from dashboard.realtime.registry import LiveKind, LivePage, register_live_kind, register_live_page
 from dashboard.realtime.rows import RenderedRow
 
@@ -41,6 +43,11 @@ def render_call_row(call: Call) -> RenderedRow:
     )
 
 
+def _changed_since(moment: datetime) -> QuerySet[Call]:
+    touched = Event.objects.filter(received_at__gte=moment).exclude(call_control_id="").values("call_control_id")
+    return Call.objects.filter(call_control_id__in=touched)
+
+
 def _render(pk: int, can_act: bool) -> RenderedRow:
     return render_call_row(Call.objects.get(pk=pk))
 
@@ -53,6 +60,7 @@ def register() -> None:
             groups=lambda call: [CALLS_GROUP, call_group(call.pk)],
             stamp=call_stamp,
             render=_render,
+            changed_since=_changed_since,
         )
     )
     register_live_page(LivePage(target="calls", list_group=CALLS_GROUP, detail_group=_detail_group))

@@ -2,10 +2,12 @@
 
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
 from conferences.models import Conference, Participant, ParticipantStatus
 from conferences.selectors import conference_list, with_callers
+from dashboard.models import Event
 from dashboard.realtime.registry import LiveKind, LivePage, register_live_kind, register_live_page
 from dashboard.realtime.rows import RenderedRow
 
@@ -39,6 +41,18 @@ def _participant_stamp(participant: Participant) -> tuple:
     return (participant.version, participant.call_control_id, _iso(participant.last_event_at))
 
 
+def _touched_conferences(moment: datetime) -> QuerySet:
+    return Event.objects.filter(received_at__gte=moment).exclude(conference_id="").values("conference_id")
+
+
+def _conferences_changed_since(moment: datetime) -> QuerySet[Conference]:
+    return Conference.objects.filter(conference_id__in=_touched_conferences(moment))
+
+
+def _participants_changed_since(moment: datetime) -> QuerySet[Participant]:
+    return Participant.objects.filter(conference__conference_id__in=_touched_conferences(moment))
+
+
 def _render_conference(pk: int, can_act: bool) -> RenderedRow:
     conference = conference_list().get(pk=pk)
     return RenderedRow(
@@ -70,6 +84,7 @@ def register() -> None:
             groups=lambda conference: [CONFERENCES_GROUP, conference_group(conference.pk)],
             stamp=_conference_stamp,
             render=_render_conference,
+            changed_since=_conferences_changed_since,
         )
     )
     register_live_kind(
@@ -80,6 +95,7 @@ def register() -> None:
             stamp=_participant_stamp,
             render=_render_participant,
             act_permission="dashboard.participant_mute",
+            changed_since=_participants_changed_since,
         )
     )
     register_live_page(

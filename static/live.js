@@ -19,6 +19,7 @@
   let attempts = 0;
   let syncing = null;
   let connected = false; // a hello was received once: later connections always re-read the snapshot
+  let replaying = false; // rows changed since the render, sent after a "fresh" hello: each is whole
 
   function socketUrl() {
     const [target, ...rest] = groupSpec.split(":");
@@ -92,7 +93,7 @@
     if (existing) {
       const current = Number(existing.dataset.version || 0);
       if (message.version <= current) return;
-      if (message.version > current + 1) {
+      if (message.version > current + 1 && !replaying) {
         resync();
         return;
       }
@@ -354,8 +355,12 @@
       if (message.type === "hello") {
         attempts = 0;
         setStatus("live");
-        if (!(message.fresh && !connected)) resync();
+        const fresh = Boolean(message.fresh && !connected);
+        replaying = fresh && Boolean(message.replay);
+        if (!fresh) resync();
         connected = true;
+      } else if (message.type === "replayed") {
+        replaying = false;
       } else if (message.dom_id) {
         apply(message);
       }

@@ -54,15 +54,41 @@ def _rendered_at(scope: dict) -> float | None:
     return since
 
 
+# More changed rows than this since a list page was rendered: it fetches itself again instead.
+REPLAY_MAX_ROWS = 300
+
+
+def _changed_since(since: float) -> datetime:
+    return datetime.fromtimestamp(since - CHANGE_MARGIN_SECS, UTC)
+
+
 @database_sync_to_async
 def _nothing_new_since(since: float) -> bool:
     """True when no webhook and no operator action arrived since the page was rendered (with a margin):
     the page it holds is current, and it need not fetch its snapshot again on this first hello."""
-    moment = datetime.fromtimestamp(since - CHANGE_MARGIN_SECS, UTC)
+    moment = _changed_since(since)
     return not (
         Event.objects.filter(received_at__gte=moment).exists()
         or OperatorAction.objects.filter(created_at__gte=moment).exists()
     )
+
+
+@database_sync_to_async
+def _rows_changed_since(group: str, since: float) -> list[tuple[str, int, tuple]] | None:
+    """(kind, pk, stamp) of this group's rows that changed since the page was rendered (with a margin),
+    to send it as fragments; None when there are too many or a kind cannot tell (the page re-reads)."""
+    moment = _changed_since(since)
+    found = []
+    for kind in live_kinds():
+        if kind.changed_since is None:
+            return None
+        changed = list(kind.changed_since(moment)[: REPLAY_MAX_ROWS + 1])
+        if len(changed) > REPLAY_MAX_ROWS:
+            return None
+        for row in changed:
+            if group in kind.groups(row):
+                found.append((kind.kind, row.pk, kind.stamp(row)))
+    return found
 
 
 def _kinds_user_may_act_on(user: object) -> frozenset[str]:
@@ -124,11 +150,30 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         self.counted = True
         metrics.WEBSOCKETS.inc()
-        # The page re-fetches its snapshot on this hello, so nothing between render and connect is lost;
-        # unless nothing can have changed since it was rendered ("fresh"): then one fetch per page load.
+        await self._hello()
+
+    async def _hello(self) -> None:
+        """The page re-fetches its snapshot on this hello, so nothing between render and connect is lost;
+        unless it need not ("fresh": one fetch per page load). A list page is sent the rows that changed
+        since it was rendered, as fragments, then "replayed"; an object's page is fresh only if nothing
+        at all changed since (a change to its own object has it re-read itself anyway)."""
         since = _rendered_at(self.scope)
-        fresh = since is not None and await _nothing_new_since(since)
-        await self.send_json({"type": "hello", "group": self.group, "fresh": fresh})
+        replay: list | None = None
+        if since is not None and self.scope["url_route"]["kwargs"].get("key"):
+            fresh = await _nothing_new_since(since)
+        elif since is not None:
+            replay = await _rows_changed_since(self.group, since)
+            fresh = replay is not None
+        else:
+            fresh = False
+        await self.send_json({"type": "hello", "group": self.group, "fresh": fresh, "replay": replay is not None})
+        if replay is None:
+            return
+        for kind, pk, stamp in replay:
+            fragment = await fragments.get(kind, pk, stamp, kind in self.acts_on)
+            if fragment is not None:
+                await self.send(text_data=fragment)
+        await self.send_json({"type": "replayed", "rows": len(replay)})
 
     async def disconnect(self, code: int) -> None:
         if self.counted:

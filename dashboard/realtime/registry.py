@@ -6,8 +6,9 @@ The core's broadcaster and consumer work from these tables without importing the
 Group names are ASCII without colons: Telnyx ids cannot be used directly, row pks are.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Model
 
@@ -25,6 +26,9 @@ class LiveKind:
     render: Callable[[int, bool], RenderedRow]
     # Users holding this permission get fragments with action buttons.
     act_permission: str = ""
+    # The rows that webhooks received at or after a moment touched (a page rendered then is sent them
+    # when it connects, instead of fetching itself again); None: the kind cannot tell.
+    changed_since: Callable[[datetime], Iterable[Model]] | None = None
 
 
 @dataclass(frozen=True)
