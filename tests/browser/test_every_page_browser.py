@@ -236,6 +236,12 @@ def test_a_supervisor_works_the_floor_from_the_keyboard(browser, live_dashboard,
     ringing = page.locator("#live-rows tr", has_text="+14155550177")
     ringing.locator(".alert-flag").wait_for()
     assert ringing.locator(".alert-flag").inner_text().startswith("⚠ ringing over")
+    # The alert's colours keep their contrast in both themes.
+    problems = check(page, "1440-light-live-calls-alert", full_page=False)
+    page.emulate_media(color_scheme="dark")
+    problems += check(page, "1440-dark-live-calls-alert", full_page=False)
+    page.emulate_media(color_scheme="light")
+    assert not problems, "\n".join(problems)
 
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.name") == "q"
