@@ -84,6 +84,30 @@
     if (!resyncTimer) resyncTimer = setTimeout(() => { resyncTimer = null; resync(); }, 2000);
   }
 
+  // Row versions whose push the page has not seen. A push answers the note of one version ("after"
+  // is the one before it) with the row as it is now, which may be newer: that is no gap. Notes from
+  // two workers may also arrive out of order: a skipped version is waited for a moment, and only one
+  // that never comes (a push lost on the way) has the page read its snapshot again.
+  const holes = new Map(); // dom id -> Set of note versions awaited
+  let holeTimer = null;
+
+  function noteSeen(domId, version) {
+    const awaited = holes.get(domId);
+    if (awaited && awaited.delete(version) && !awaited.size) holes.delete(domId);
+  }
+
+  function awaitNotes(domId, first, last) {
+    const awaited = holes.get(domId) || new Set();
+    for (let version = first; version <= last; version += 1) awaited.add(version);
+    holes.set(domId, awaited);
+    if (!holeTimer) {
+      holeTimer = setTimeout(() => {
+        holeTimer = null;
+        if (holes.size) resync();
+      }, 2000);
+    }
+  }
+
   function apply(message) {
     if (document.querySelector("[data-resync-on-any]")) {
       resyncSoon();
@@ -92,11 +116,11 @@
     const existing = document.getElementById(message.dom_id);
     if (existing) {
       const current = Number(existing.dataset.version || 0);
+      const after = message.after ?? message.version - 1;
+      noteSeen(message.dom_id, after + 1);
       if (message.version <= current) return;
-      if (message.version > current + 1 && !replaying) {
-        resync();
-        return;
-      }
+      // The row itself is whole whatever was skipped: show it, and wait for the skipped notes.
+      if (after > current && !replaying) awaitNotes(message.dom_id, current + 1, after);
       if (isBusy(existing)) {
         pending.set(message.dom_id, message);
         return;
@@ -178,6 +202,7 @@
         const response = await fetch(location.href, { headers: { "X-Live-Snapshot": "1" }, credentials: "same-origin" });
         if (!response.ok) return;
         const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+        holes.clear(); // the snapshot holds every row as it is now
         for (const region of doc.querySelectorAll("[data-sync-region]")) {
           const mine = document.getElementById(region.id);
           if (!mine) continue;

@@ -97,6 +97,17 @@ def _kinds_user_may_act_on(user: object) -> frozenset[str]:
     )
 
 
+def _following(fragment: str, note_version: int) -> str:
+    """The fragment, saying which version of its row came before the note it answers ("after").
+
+    A note for version N may be answered with the row as it is now, N+1 or later (it changed again
+    before the note was read): that is no gap, nothing was missed, and the page need not re-read its
+    snapshot. A page misses something only when "after" is newer than the version it holds. The
+    fragment is cached as JSON text, shared by every page: the field goes in front, without parsing.
+    """
+    return f'{{"after": {int(note_version) - 1}, {fragment[1:]}'
+
+
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
     acts_on: frozenset[str] = frozenset()
@@ -222,7 +233,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         can_act = message["kind"] in self.acts_on
         fragment = await fragments.get(message["kind"], message["pk"], tuple(message["stamp"]), can_act)
         if fragment is not None:
-            await self.send(text_data=fragment)
+            await self.send(text_data=_following(fragment, message["version"]))
             metrics.WEBSOCKET_MESSAGES.inc()
             if "at" in message:
                 metrics.BROADCAST_LAG.observe(max(0.0, time.time() - message["at"]))
