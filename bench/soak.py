@@ -241,6 +241,8 @@ def production_env(database: Database, redis: RedisServer | None, simulator_port
         # Required with DEBUG off; the simulator reads the same settings, so any pair agrees.
         TELNYX_CONNECTION_ID="1494404757140276705",
         TELNYX_TEXML_ACCOUNT_SID="AC-switchboard-soak",
+        # The soak checks what webhooks alone deliver; reconciliation would mend what they lost.
+        RECONCILE_EVERY_SECS="0",
         DATABASE_URL=database.url,
         # A held write lock turns into 503s within a second, for the simulator to retry.
         SQLITE_BUSY_TIMEOUT_SECS="1",
