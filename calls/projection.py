@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 
 from calls.models import Call, CallState
-from dashboard.eventlog.event_types import EventType
+from dashboard.eventlog.event_types import PARTICIPANT_FACT_PREFIXES, EventType
 from dashboard.eventlog.folding import (
     FoldableEvent,
     happened_at,
@@ -314,10 +314,22 @@ _FOLD_ONLY = ("event_id", "event_type", "source", "occurred_at", "received_at", 
 
 
 def _call_of(event: Event) -> str | None:
-    """A call's own events, and the conference events about it; not TeXML callbacks or the floor."""
-    if not event.call_control_id or event.source == EventSource.TEXML or event.event_type == EventType.CONFERENCE_FLOOR_CHANGED:
+    """A call's own events, and the conference events about it; not TeXML callbacks, the floor,
+    or facts about a participant (a TeXML leg has no call: such a fact must not invent one)."""
+    if (
+        not event.call_control_id
+        or event.source == EventSource.TEXML
+        or event.event_type == EventType.CONFERENCE_FLOOR_CHANGED
+        or event.event_type.startswith(PARTICIPANT_FACT_PREFIXES)
+    ):
         return None
     return event.call_control_id
+
+
+def _not_about_a_call(events: QuerySet[Event]) -> QuerySet[Event]:
+    for prefix in PARTICIPANT_FACT_PREFIXES:
+        events = events.exclude(event_type__startswith=prefix)
+    return events.exclude(event_type=EventType.CONFERENCE_FLOOR_CHANGED).exclude(source=EventSource.TEXML)
 
 
 def _load_rows(ids: set[str]) -> dict[str, Call]:
@@ -326,18 +338,12 @@ def _load_rows(ids: set[str]) -> dict[str, Call]:
 
 
 def _log(ids: set[str]) -> QuerySet[Event]:
-    return (
-        Event.objects.filter(call_control_id__in=ids)
-        .exclude(event_type=EventType.CONFERENCE_FLOOR_CHANGED)
-        .exclude(source=EventSource.TEXML)
-        .only(*_FOLD_ONLY)
-    )
+    return _not_about_a_call(Event.objects.filter(call_control_id__in=ids)).only(*_FOLD_ONLY)
 
 
 def _all_keys() -> QuerySet:
     return (
-        Event.objects.exclude(call_control_id="")
-        .exclude(source=EventSource.TEXML)
+        _not_about_a_call(Event.objects.exclude(call_control_id=""))
         .values_list("call_control_id", flat=True)
         .distinct()
     )
