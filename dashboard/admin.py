@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from dashboard.models import Event, OperatorAction, RejectedWebhook
+from dashboard.models import Event, OperatorAction, RejectedWebhook, UserProfile
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -74,3 +74,12 @@ class OperatorActionAdmin(ReadOnlyAdmin):
 class RejectedWebhookAdmin(ReadOnlyAdmin):
     list_display = ["received_at", "endpoint", "status", "reason", "remote_addr", "body_bytes"]
     list_filter = ["endpoint", "status", "reason", "received_at"]
+
+
+@admin.register(UserProfile)
+class UserProfileAdmin(admin.ModelAdmin):
+    """Admins set a person's supervisor phone here (each person also edits their own on /profile/)."""
+
+    list_display = ["user", "supervisor_phone", "time_zone", "theme", "alert_sound", "alert_desktop"]
+    search_fields = ["user__username", "supervisor_phone"]
+    raw_id_fields = ["user"]

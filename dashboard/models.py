@@ -1,5 +1,6 @@
 """The event log (the truth), rejected deliveries, the operator audit trail, and people's profiles."""
 
+import re
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -148,6 +149,20 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError("%(value)s is not a time zone name (IANA, e.g. Europe/Paris).", params={"value": value})
 
 
+# The same shapes the action forms accept (dashboard/actions/fields.py, above this layer): a
+# supervisor phone is dialled as a call's `to`.
+_E164 = re.compile(r"\+[0-9]{1,15}")
+_SIP_URI = re.compile(r"sips?:(?:[^\s@]+@)?[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:[;?]\S*)?", re.I)
+
+
+def validate_supervisor_phone(value: str) -> None:
+    if value and not (_E164.fullmatch(value) or _SIP_URI.fullmatch(value)):
+        raise ValidationError(
+            "Enter an E.164 number (+ then 1 to 15 digits, e.g. +13125550100) or a SIP URI (sip:ana@example.com).",
+            code="supervisor_phone",
+        )
+
+
 class Theme(models.TextChoices):
     SYSTEM = "system", "Follow the device (light or dark)"
     LIGHT = "light", "Light"
@@ -157,9 +172,8 @@ class Theme(models.TextChoices):
 class UserProfile(models.Model):
     """One person's settings for the pages (dashboard/accounts/preferences.py reads them per request).
 
-    A row exists once the person saves the profile page; until then the defaults apply. New
-    preferences (a phone to be called on, notification opt-ins) are new fields here and new
-    fields on the profile page's form.
+    A row exists once the person saves the profile page (or an admin saves it); until then the
+    defaults apply. A new preference is a new field here and on the profile page's form.
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
@@ -170,6 +184,15 @@ class UserProfile(models.Model):
         help_text="IANA name (Europe/Paris); empty: the server's DJANGO_TIME_ZONE",
     )
     theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+    supervisor_phone = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_supervisor_phone],
+        help_text="E.164 number or SIP URI dialled when this person listens to a call; empty: not set",
+    )
+    # Alerts reach a page silently unless the person opts in (browsers ask before notifying anyway).
+    alert_sound = models.BooleanField(default=False, help_text="play a sound when an alert is raised")
+    alert_desktop = models.BooleanField(default=False, help_text="show a desktop notification when an alert is raised")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.zone_name}, {self.theme})"

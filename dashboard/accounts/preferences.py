@@ -2,7 +2,9 @@
 
 `UserPreferencesMiddleware` reads the logged-in person's profile once per request, activates their
 time zone (every time a page shows, and every time typed into a history filter, is in it) and
-leaves the profile on `request.preferences` for the pages (the theme; the zone named once per page).
+leaves the profile on `request.preferences` for the pages (the theme; the zone named once per page;
+the alert opt-ins). The supervisor phone is not kept: it is read when a supervision starts, as an
+admin may have changed it.
 It also notes when the request began (`request.started_at`): a live page tells its websocket, which
 then knows whether anything changed since the page read the database (dashboard/realtime/consumers.py).
 Requests with no session (webhooks, API tokens, static files) skip it: no thread hop, no query.
@@ -22,7 +24,13 @@ SESSION_KEY = "switchboard_preferences"
 
 def remember(request: HttpRequest, profile: UserProfile) -> None:
     """Keep the profile's values in the session: later requests read them without a query."""
-    request.session[SESSION_KEY] = {"user": profile.user_id, "time_zone": profile.time_zone, "theme": profile.theme}
+    request.session[SESSION_KEY] = {
+        "user": profile.user_id,
+        "time_zone": profile.time_zone,
+        "theme": profile.theme,
+        "alert_sound": profile.alert_sound,
+        "alert_desktop": profile.alert_desktop,
+    }
 
 
 def preferences_for(request: HttpRequest) -> UserProfile:
@@ -35,7 +43,13 @@ def preferences_for(request: HttpRequest) -> UserProfile:
         return UserProfile()
     kept = request.session.get(SESSION_KEY)
     if isinstance(kept, dict) and kept.get("user") == user.pk:
-        return UserProfile(user_id=user.pk, time_zone=kept.get("time_zone", ""), theme=kept.get("theme", "system"))
+        return UserProfile(
+            user_id=user.pk,
+            time_zone=kept.get("time_zone", ""),
+            theme=kept.get("theme", "system"),
+            alert_sound=kept.get("alert_sound") is True,
+            alert_desktop=kept.get("alert_desktop") is True,
+        )
     profile = UserProfile.objects.filter(user_id=user.pk).first() or UserProfile(user_id=user.pk)
     remember(request, profile)
     return profile

@@ -1,4 +1,4 @@
-"""The profile page: each person's time zone and theme (later, more of their own settings).
+"""The profile page: each person's time zone, theme, supervisor phone and alert opt-ins.
 
 The page is one form over `UserProfile`; a new preference is a model field plus its entry in
 `ProfileForm.Meta.fields` (and, when it needs words of its own, a fieldset in the template).
@@ -35,9 +35,24 @@ class ProfileForm(forms.ModelForm):
         help_text="Follow the device switches with its light or dark setting.",
     )
 
+    supervisor_phone = forms.CharField(
+        label="Supervisor phone",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"aria-describedby": "supervisor-phone-help", "autocomplete": "tel", "placeholder": "+13125550100"}
+        ),
+        help_text="Listen, Whisper and Barge ring this phone: an E.164 number or a SIP URI (sip:ana@example.com).",
+    )
+    alert_sound = forms.BooleanField(label="Play a sound when an alert is raised", required=False)
+    alert_desktop = forms.BooleanField(label="Show a desktop notification when an alert is raised", required=False)
+
     class Meta:
         model = UserProfile
-        fields = ["time_zone", "theme"]
+        fields = ["time_zone", "theme", "supervisor_phone", "alert_sound", "alert_desktop"]
+
+    def clean_supervisor_phone(self) -> str:
+        return self.cleaned_data["supervisor_phone"].strip()
 
 
 @login_required
