@@ -111,6 +111,7 @@ class CallEngine:
     def dial(self, body: Body, outcome: str | None = None) -> list[Call]:
         """POST /calls: one leg per destination; the first to answer cancels the others.
         `outcome` overrides what the far end does (the traffic driver's choice)."""
+        supervised = self.supervised_by_dial(body)
         targets = body["to"] if isinstance(body["to"], list) else [body["to"]]
         linked = self.world.calls.get(body.get("link_to") or "")
         session = linked.call_session_id if linked else ids.leg_id()
@@ -118,9 +119,38 @@ class CallEngine:
         for leg in legs:
             leg.outcome = outcome or leg.outcome
             leg.dial_group = [other.call_control_id for other in legs if other is not leg]
+            if supervised is not None:
+                leg.supervising = supervised.call_control_id
+                leg.supervisor_role = body.get("supervisor_role") or "barge"
+                leg.on_answer = self.attach_supervisor
             self.world.emit_call(leg, "call.initiated", events.initiated(leg))
             self.ring(leg)
         return legs
+
+    def supervised_by_dial(self, body: Body) -> Call | None:
+        """The call a dial's `supervise_call_control_id` names: it must be live and answered
+        (a supervisor listens to a conversation, not to ringing), else nothing is dialled."""
+        target_id = body.get("supervise_call_control_id")
+        if not target_id:
+            return None
+        target = self.world.calls.get(target_id)
+        if target is None:
+            raise invalid_call_control_id("/supervise_call_control_id")
+        if not target.is_alive:
+            raise call_ended()
+        if not target.answered_at:
+            raise unable("The call to supervise has not been answered yet: only an answered call can be supervised.")
+        return target
+
+    def attach_supervisor(self, leg: Call) -> None:
+        """The supervisor answered: its leg joins the supervised call in its role, reported as bridged;
+        the call it was to supervise has gone meanwhile: the supervisor is hung up."""
+        target = self.world.calls.get(leg.supervising or "")
+        if target is None or not target.is_alive:
+            self.hangup(leg, cause="normal_clearing", source="unknown")
+            return
+        target.supervisors.append(leg.call_control_id)
+        self.world.emit_call(leg, "call.bridged", events.bridged(leg))
 
     def outgoing_leg(self, body: Body, *, to: str, from_: str, session: str, silent: bool = False) -> Call:
         leg = self.new_call(
@@ -253,6 +283,10 @@ class CallEngine:
             self.dequeue(call, "hangup")
         if call.conference_id:
             self.world.conference_engine.call_left(call)
+        supervised = self.world.calls.get(call.supervising or "")
+        if supervised and call.call_control_id in supervised.supervisors:
+            # Leaving: the supervised call goes on without its supervisor.
+            supervised.supervisors.remove(call.call_control_id)
         for timer in call.timers:
             timer.cancel()
         call.timers.clear()
@@ -270,6 +304,12 @@ class CallEngine:
             peer.bridged_with = None
             if not peer.park_after_unbridge:
                 self.hangup(peer, cause="normal_clearing", source="unknown")
+        # Nothing left to supervise: the supervisors' legs end with the call.
+        for supervisor_id in call.supervisors:
+            supervisor = self.world.calls.get(supervisor_id)
+            if supervisor and supervisor.is_alive:
+                self.hangup(supervisor, cause="normal_clearing", source="unknown")
+        call.supervisors.clear()
         if call.on_end:
             call.on_end(call)
 
@@ -362,7 +402,10 @@ class CallEngine:
         self.ring(leg)
 
     def switch_supervisor_role(self, call: Call, body: Body) -> None:
-        if not call.bridged_with:
+        """On a supervisor's leg, attached to the call it supervises (or a bridged call)."""
+        supervised = self.world.calls.get(call.supervising or "")
+        attached = supervised is not None and call.call_control_id in supervised.supervisors
+        if not (attached or call.bridged_with):
             raise unable("The call is not bridged.")
         call.supervisor_role = body["role"]
 

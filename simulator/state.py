@@ -83,6 +83,8 @@ class Call:
     suppression: str | None = None
     stream_url: str | None = None
     supervisor_role: str | None = None
+    supervising: str | None = None  # a supervisor leg: the call_control_id it is attached to
+    supervisors: list[str] = field(default_factory=list)  # supervisor legs attached to this call
     amd: str = "disabled"
     outcome: str = "answer"
     time_limit_secs: int = 14400

@@ -1,0 +1,13 @@
+"""The simulator fixtures of tests/simulator, for the simulator's part in supervision."""
+
+from tests.simulator.conftest import (  # noqa: F401
+    api,
+    http,
+    live_call,
+    receiver,
+    receiver_server,
+    sim,
+    shared_api,
+    shared_simulator,
+    webhook_url,
+)
