@@ -2,6 +2,8 @@
 
 Names are Telnyx's action path names (`POST /calls/{call_control_id}/actions/<name>`; `dial` is
 `POST /calls`), so the permission, the form, the URL and the audit record all say the same word.
+`valid_in`, `needs` and `unless` are the one table of which call state allows which action: the
+pages offer only those, and the runner refuses the rest (conditions: `selectors.call_conditions`).
 """
 
 from django.conf import settings
@@ -16,6 +18,8 @@ RINGING = frozenset({CallState.PARKED})
 # Media commands need an answered leg.
 ANSWERED = frozenset({CallState.ANSWERED, CallState.BRIDGED, CallState.QUEUED, CallState.CONFERENCE})
 ANSWERED_ONLY = frozenset({CallState.ANSWERED})
+# Bridge: an answered call, or a waiting one taken out of its queue to an agent.
+ANSWERED_OR_QUEUED = frozenset({CallState.ANSWERED, CallState.BRIDGED, CallState.QUEUED})
 CONNECTABLE = frozenset({CallState.PARKED, CallState.ANSWERED, CallState.BRIDGED, CallState.QUEUED})
 QUEUED_ONLY = frozenset({CallState.QUEUED})
 BRIDGED_ONLY = frozenset({CallState.BRIDGED})
@@ -32,6 +36,7 @@ CALL_ACTIONS: tuple[ActionSpec, ...] = (
         description="Answer an incoming call. Needed before any other command on an inbound call.",
         confirmed_by=EventType.CALL_ANSWERED,
         valid_in=RINGING,
+        needs=frozenset({"incoming"}),
     ),
     ActionSpec(
         target="call",
@@ -43,7 +48,7 @@ CALL_ACTIONS: tuple[ActionSpec, ...] = (
         done="Bridging {target}",
         description="Connect this call with another call, or with the first call waiting in a queue.",
         confirmed_by=EventType.CALL_BRIDGED,
-        valid_in=CONNECTABLE,
+        valid_in=ANSWERED_OR_QUEUED,
     ),
     ActionSpec(
         target="call",
@@ -94,6 +99,7 @@ CALL_ACTIONS: tuple[ActionSpec, ...] = (
         description="Stream the call's RTP media to a UDP target in real time.",
         confirmed_by=EventType.CALL_FORK_STARTED,
         valid_in=ANSWERED,
+        unless=frozenset({"forking"}),
     ),
     ActionSpec(
         target="call",
@@ -106,6 +112,7 @@ CALL_ACTIONS: tuple[ActionSpec, ...] = (
         description="Stop streaming the call's media.",
         confirmed_by=EventType.CALL_FORK_STOPPED,
         valid_in=ANSWERED,
+        needs=frozenset({"forking"}),
     ),
     ActionSpec(
         target="call",
@@ -237,6 +244,8 @@ CALL_ACTIONS: tuple[ActionSpec, ...] = (
         done="Paused the recording of {target}",
         description="Pause the recording; resume it later.",
         valid_in=ANSWERED,
+        needs=frozenset({"recording"}),
+        unless=frozenset({"recording_paused"}),
     ),
     ActionSpec(
         target="call",
@@ -248,6 +257,7 @@ CALL_ACTIONS: tuple[ActionSpec, ...] = (
         done="Resumed the recording of {target}",
         description="Resume a paused recording.",
         valid_in=ANSWERED,
+        needs=frozenset({"recording_paused"}),
     ),
     ActionSpec(
         target="call",
@@ -284,6 +294,7 @@ CALL_ACTIONS: tuple[ActionSpec, ...] = (
         command_id=False,
         confirmed_by=EventType.SIPREC_STARTED,
         valid_in=ANSWERED,
+        unless=frozenset({"siprec"}),
     ),
     ActionSpec(
         target="call",
@@ -296,6 +307,7 @@ CALL_ACTIONS: tuple[ActionSpec, ...] = (
         description="End the SIPREC session.",
         confirmed_by=EventType.SIPREC_STOPPED,
         valid_in=ANSWERED,
+        needs=frozenset({"siprec"}),
     ),
     ActionSpec(
         target="call",
@@ -307,6 +319,7 @@ CALL_ACTIONS: tuple[ActionSpec, ...] = (
         done="Started noise suppression on {target}",
         description="Suppress background noise on the call (beta).",
         valid_in=ANSWERED,
+        unless=frozenset({"suppressing"}),
     ),
     ActionSpec(
         target="call",
@@ -318,6 +331,7 @@ CALL_ACTIONS: tuple[ActionSpec, ...] = (
         done="Stopped noise suppression on {target}",
         description="Stop suppressing noise on the call.",
         valid_in=ANSWERED,
+        needs=frozenset({"suppressing"}),
     ),
     ActionSpec(
         target="call",

@@ -4,8 +4,14 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from calls.models import Call
+from dashboard.eventlog.event_types import EventType
 from dashboard.eventlog.timeline import TimelineEntry, timeline
-from dashboard.models import Event, OperatorAction
+from dashboard.models import ActionOutcome, Event, OperatorAction
+
+# Telnyx sends no webhook when a recording starts, pauses or resumes, nor for noise suppression:
+# the last of these commands Telnyx accepted says whether one runs.
+_RECORDING_COMMANDS = ("record_start", "record_pause", "record_resume", "record_stop")
+_SUPPRESSION_COMMANDS = ("suppression_start", "suppression_stop")
 
 
 def live_calls() -> QuerySet[Call]:
@@ -46,7 +52,54 @@ def call_name(call: Call) -> str:
 
 
 def call_name_for(call_control_id: str) -> str:
-    call = Call.objects.filter(call_control_id=call_control_id).only(
-        "direction", "to_number", "from_number", "caller_id_name", "call_control_id"
-    ).first()
+    call = (
+        Call.objects.filter(call_control_id=call_control_id)
+        .only("direction", "to_number", "from_number", "caller_id_name", "call_control_id")
+        .first()
+    )
     return call_name(call) if call else ""
+
+
+def _last_accepted(call: Call, commands: tuple[str, ...]) -> OperatorAction | None:
+    return (
+        OperatorAction.objects.filter(
+            call_control_id=call.call_control_id,
+            target_type="call",
+            outcome=ActionOutcome.OK,
+            action__in=commands,
+        )
+        .order_by("-created_at", "-id")
+        .only("action", "created_at")
+        .first()
+    )
+
+
+def _recording_conditions(call: Call) -> set[str]:
+    last = _last_accepted(call, _RECORDING_COMMANDS)
+    if last is None or last.action == "record_stop":
+        return set()
+    saved = Event.objects.filter(
+        call_control_id=call.call_control_id,
+        event_type=EventType.CALL_RECORDING_SAVED,
+        received_at__gt=last.created_at,
+    ).exists()
+    if saved:  # the recording ended (the call's own end, or its max length)
+        return set()
+    return {"recording", "recording_paused"} if last.action == "record_pause" else {"recording"}
+
+
+def call_conditions(call: Call) -> frozenset[str]:
+    """What, beyond its state, decides which actions fit a call: its direction, and whether a
+    recording, a media fork, SIPREC or noise suppression runs on it (see calls/actions.py)."""
+    conditions = {call.direction} if call.direction else set()
+    if not call.is_alive:
+        return frozenset(conditions)
+    details = call.details if isinstance(call.details, dict) else {}
+    if (details.get("fork") or {}).get("active"):
+        conditions.add("forking")
+    if (details.get("siprec") or {}).get("status") == "started":
+        conditions.add("siprec")
+    last = _last_accepted(call, _SUPPRESSION_COMMANDS)
+    if last is not None and last.action == "suppression_start":
+        conditions.add("suppressing")
+    return frozenset(conditions | _recording_conditions(call))

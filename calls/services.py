@@ -2,6 +2,7 @@
 
 from calls.live import call_group
 from calls.models import Call
+from calls.selectors import call_conditions
 from dashboard.actions.runner import ActionTarget, perform_action
 from dashboard.actions.spec import action_spec
 from dashboard.models import OperatorAction
@@ -14,6 +15,9 @@ def call_target(call: Call) -> ActionTarget:
         call_control_id=call.call_control_id,
         path_ids={"call_control_id": call.call_control_id},
         live_groups=(call_group(call.pk),),
+        state=call.state,
+        conditions=call_conditions(call),
+        state_words=call.get_state_display(),
     )
 
 

@@ -82,6 +82,7 @@ def _detail_page(
             specs=_call_commands(),
             bound=bound,
             state=call.state,
+            conditions=selectors.call_conditions(call),
             url_for=lambda action: reverse("calls:action", args=[call.call_control_id, action]),
         ),
     }

@@ -8,8 +8,14 @@ success the dashboard records them as `dashboard.participant.*` facts.
 """
 
 from conferences import forms
+from conferences.models import ConferenceStatus, ParticipantStatus
 from dashboard.actions.spec import PIN_LIST, PIN_ONE, ActionSpec
 from dashboard.eventlog.event_types import EventType
+
+# Which status allows which action (the runner refuses the rest): nothing reaches an ended
+# conference, or a participant who left.
+LIVE_CONFERENCE = frozenset({ConferenceStatus.INIT, ConferenceStatus.IN_PROGRESS})
+PRESENT = frozenset({ParticipantStatus.JOINING, ParticipantStatus.JOINED})
 
 CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
@@ -22,6 +28,7 @@ CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
         done="Asked Telnyx to bring {call_control_id} into {target}",
         description="Bring a call into this conference.",
         confirmed_by=EventType.CONFERENCE_PARTICIPANT_JOINED,
+        valid_in=LIVE_CONFERENCE,
     ),
     ActionSpec(
         target="conference",
@@ -34,6 +41,7 @@ CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
         description="Take a call out of the conference.",
         destructive=True,
         confirmed_by=EventType.CONFERENCE_PARTICIPANT_LEFT,
+        valid_in=LIVE_CONFERENCE,
     ),
     ActionSpec(
         target="conference",
@@ -46,6 +54,7 @@ CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
         description="Mute participants; with no ids, everyone.",
         command_id=False,
         records=EventType.DASHBOARD_PARTICIPANT_MUTED,
+        valid_in=LIVE_CONFERENCE,
     ),
     ActionSpec(
         target="conference",
@@ -58,6 +67,7 @@ CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
         description="Unmute participants; with no ids, everyone.",
         command_id=False,
         records=EventType.DASHBOARD_PARTICIPANT_UNMUTED,
+        valid_in=LIVE_CONFERENCE,
     ),
     ActionSpec(
         target="conference",
@@ -70,6 +80,7 @@ CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
         description="Put participants on hold; with no ids, everyone.",
         command_id=False,
         records=EventType.DASHBOARD_PARTICIPANT_HELD,
+        valid_in=LIVE_CONFERENCE,
     ),
     ActionSpec(
         target="conference",
@@ -82,6 +93,7 @@ CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
         description="Take participants off hold.",
         command_id=False,
         records=EventType.DASHBOARD_PARTICIPANT_UNHELD,
+        valid_in=LIVE_CONFERENCE,
     ),
     ActionSpec(
         target="conference",
@@ -94,6 +106,7 @@ CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
         description="barge: a normal participant; monitor: hears all, muted; whisper: heard only by the listed calls.",
         records=EventType.DASHBOARD_PARTICIPANT_ROLE_UPDATED,
         records_fields=("supervisor_role", "whisper_call_control_ids"),
+        valid_in=LIVE_CONFERENCE,
     ),
     ActionSpec(
         target="conference",
@@ -105,6 +118,7 @@ CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
         done="Speaking to {whom} in {target}",
         description="Say text (or SSML) to the conference or to some participants.",
         confirmed_by=EventType.CONFERENCE_SPEAK_STARTED,
+        valid_in=LIVE_CONFERENCE,
     ),
     ActionSpec(
         target="conference",
@@ -117,6 +131,7 @@ CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
         description="Play an audio file to the conference or to some participants.",
         command_id=False,
         confirmed_by=EventType.CONFERENCE_PLAYBACK_STARTED,
+        valid_in=LIVE_CONFERENCE,
     ),
     ActionSpec(
         target="conference",
@@ -129,6 +144,7 @@ CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
         description="Stop audio playing to the conference or to some participants.",
         command_id=False,
         confirmed_by=EventType.CONFERENCE_PLAYBACK_ENDED,
+        valid_in=LIVE_CONFERENCE,
     ),
     ActionSpec(
         target="conference",
@@ -139,6 +155,7 @@ CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
         label="Start recording",
         done="Started recording {target}",
         description="Record the conference.",
+        valid_in=LIVE_CONFERENCE,
     ),
     ActionSpec(
         target="conference",
@@ -150,6 +167,7 @@ CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
         done="Stopped recording {target}",
         description="Stop recording the conference.",
         confirmed_by=EventType.CONFERENCE_RECORDING_SAVED,
+        valid_in=LIVE_CONFERENCE,
     ),
     ActionSpec(
         target="conference",
@@ -162,6 +180,7 @@ CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
         description="End the conference and hang up every participant.",
         destructive=True,
         confirmed_by=EventType.CONFERENCE_ENDED,
+        valid_in=LIVE_CONFERENCE,
     ),
 )
 
@@ -178,6 +197,7 @@ PARTICIPANT_ACTIONS: tuple[ActionSpec, ...] = (
         command_id=False,
         records=EventType.DASHBOARD_PARTICIPANT_MUTED,
         pin=PIN_LIST,
+        valid_in=PRESENT,
     ),
     ActionSpec(
         target="participant",
@@ -191,6 +211,7 @@ PARTICIPANT_ACTIONS: tuple[ActionSpec, ...] = (
         command_id=False,
         records=EventType.DASHBOARD_PARTICIPANT_UNMUTED,
         pin=PIN_LIST,
+        valid_in=PRESENT,
     ),
     ActionSpec(
         target="participant",
@@ -204,6 +225,7 @@ PARTICIPANT_ACTIONS: tuple[ActionSpec, ...] = (
         command_id=False,
         records=EventType.DASHBOARD_PARTICIPANT_HELD,
         pin=PIN_LIST,
+        valid_in=PRESENT,
     ),
     ActionSpec(
         target="participant",
@@ -217,6 +239,7 @@ PARTICIPANT_ACTIONS: tuple[ActionSpec, ...] = (
         command_id=False,
         records=EventType.DASHBOARD_PARTICIPANT_UNHELD,
         pin=PIN_LIST,
+        valid_in=PRESENT,
     ),
     ActionSpec(
         target="participant",
@@ -230,6 +253,7 @@ PARTICIPANT_ACTIONS: tuple[ActionSpec, ...] = (
         records=EventType.DASHBOARD_PARTICIPANT_ROLE_UPDATED,
         records_fields=("supervisor_role", "whisper_call_control_ids"),
         pin=PIN_ONE,
+        valid_in=PRESENT,
     ),
     ActionSpec(
         target="participant",
@@ -243,6 +267,7 @@ PARTICIPANT_ACTIONS: tuple[ActionSpec, ...] = (
         destructive=True,
         confirmed_by=EventType.CONFERENCE_PARTICIPANT_LEFT,
         pin=PIN_ONE,
+        valid_in=PRESENT,
     ),
     ActionSpec(
         target="participant",
@@ -256,6 +281,7 @@ PARTICIPANT_ACTIONS: tuple[ActionSpec, ...] = (
         command_id=False,
         records=EventType.DASHBOARD_PARTICIPANT_UPDATED,
         records_fields=("beep_enabled", "end_conference_on_exit", "soft_end_conference_on_exit"),
+        valid_in=PRESENT,
     ),
     ActionSpec(
         target="participant",
@@ -270,5 +296,6 @@ PARTICIPANT_ACTIONS: tuple[ActionSpec, ...] = (
         command_id=False,
         records=EventType.DASHBOARD_PARTICIPANT_TEXML_UPDATED,
         records_fields=("Muted", "Hold", "Coaching", "EndConferenceOnExit"),
+        valid_in=PRESENT,
     ),
 )

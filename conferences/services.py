@@ -44,6 +44,8 @@ def conference_target(conference: Conference) -> ActionTarget:
         path_ids={"conference_id": conference.conference_id},
         affected=_legs_named_by(conference),
         live_groups=(conference_group(conference.pk),),
+        state=conference.status,
+        state_words=conference.get_status_display(),
     )
 
 
@@ -120,6 +122,8 @@ def participant_target(participant: Participant) -> ActionTarget:
         },
         affected=lambda params: [leg],
         live_groups=(conference_group(conference.pk),),
+        state=participant.status,
+        state_words="gone" if participant.status == ParticipantStatus.LEFT else participant.get_status_display(),
     )
 
 

@@ -47,6 +47,17 @@ class ActionInvalid(Exception):
         self.record = record
 
 
+class ActionUnavailable(ActionInvalid):
+    """The action does not fit the target's state (Answer on an answered call): nothing was sent."""
+
+    def __init__(self, message: str, record: OperatorAction) -> None:
+        super().__init__({"__all__": [{"message": message, "code": "state"}]}, record)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
 @dataclass(frozen=True)
 class ActionTarget:
     """What an action is aimed at: the ids it is audited under, fills its path with, and refreshes."""
@@ -63,6 +74,11 @@ class ActionTarget:
     # The legs a recorded fact is about, given the validated request (default: this call).
     affected: Callable[[dict], list[str]] | None = None
     live_groups: tuple[str, ...] = field(default=())
+    # The target's state and conditions, checked against the spec's valid_in/needs/unless (None:
+    # not checked, e.g. a dial), and the state as a person says it ("ringing", "ended").
+    state: str | None = None
+    conditions: frozenset[str] = frozenset()
+    state_words: str = ""
 
     def legs_affected(self, params: dict) -> list[str]:
         if self.affected is not None:
@@ -202,6 +218,7 @@ def perform_action(
     with log_context(user=getattr(user, "username", ""), call_control_id=target.call_control_id):
         form = spec.form(data)
         _check_permission(user, channel, spec, target, form)
+        _check_state(user, channel, spec, target, form)
         params = _validated(user, channel, spec, target, form)
         sent = _send(spec, target, params, client or shared_client())
         _count_command(spec, sent)
@@ -228,6 +245,22 @@ def _check_permission(user, channel: str, spec: ActionSpec, target: ActionTarget
         parameters=_submitted(form),
     )
     raise ActionDenied(record)
+
+
+def _check_state(user, channel: str, spec: ActionSpec, target: ActionTarget, form: forms.Form) -> None:  # noqa: ANN001
+    if target.state is None or spec.available_in(target.state, target.conditions):
+        return
+    message = f"{spec.label} is not available now: the {target.kind} is {target.state_words or target.state}. Nothing was sent."
+    record = _record(
+        user=user,
+        channel=channel,
+        action=spec.name,
+        target=target,
+        outcome=ActionOutcome.INVALID,
+        parameters=_submitted(form),
+        error_detail=message,
+    )
+    raise ActionUnavailable(message, record)
 
 
 def _validated(user, channel: str, spec: ActionSpec, target: ActionTarget, form: forms.Form) -> dict:  # noqa: ANN001

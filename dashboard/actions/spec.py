@@ -43,8 +43,13 @@ class ActionSpec:
     records_fields: tuple[str, ...] = ()
     # For participant commands sent as conference commands: how the participant's leg is named.
     pin: str = ""
-    # Call states the action makes sense in; None: any live state.
+    # States of the target (a call's state, a conference's or participant's status) the action
+    # makes sense in; None: any. The page offers only these and the runner refuses the others.
     valid_in: frozenset[str] | None = None
+    # Conditions the target must have ("incoming", "recording", "forking", ...), and must not have:
+    # the state alone does not say whether a recording can be paused or a fork stopped.
+    needs: frozenset[str] = frozenset()
+    unless: frozenset[str] = frozenset()
     # Request values the dashboard fills in when the operator leaves them empty (e.g. the connection).
     defaults: Callable[[], dict] | None = None
 
@@ -60,8 +65,10 @@ class ActionSpec:
     def allowed_for(self, user: object) -> bool:
         return user.has_perm(f"dashboard.{self.permission}")
 
-    def available_in(self, state: str) -> bool:
-        return self.valid_in is None or state in self.valid_in
+    def available_in(self, state: str, conditions: frozenset[str] = frozenset()) -> bool:
+        if self.valid_in is not None and state not in self.valid_in:
+            return False
+        return self.needs <= conditions and not self.unless & conditions
 
 
 _specs: dict[tuple[str, str], ActionSpec] = {}

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 
-from dashboard.actions.runner import ActionDenied, ActionInvalid
+from dashboard.actions.runner import ActionDenied, ActionInvalid, ActionUnavailable
 from dashboard.actions.spec import ActionSpec
 from dashboard.models import ActionOutcome, OperatorAction
 
@@ -43,7 +43,9 @@ def describe(record: OperatorAction, spec: ActionSpec | None = None, target: str
         parameters = record.parameters if isinstance(record.parameters, dict) else {}
         if spec and spec.done:
             try:
-                done = _Phrase().format(spec.done, **{**parameters, "target": target, "whom": _whom(parameters)})
+                done = _Phrase().format(
+                    spec.done, **{**parameters, "target": target, "whom": _whom(parameters)}
+                )
             except (ValueError, IndexError, AttributeError):
                 done = f"{label} for {target}: sent"
         else:
@@ -78,6 +80,12 @@ def handle_action_post(
         if wants_json:
             return JsonResponse({"outcome": "denied", "message": "You may not do this."}, status=403)
         raise PermissionDenied("You may not do this.") from None
+    except ActionUnavailable as exc:
+        # No field to correct: the call moved on (or the button was stale). Say so where the page was.
+        if wants_json:
+            return JsonResponse({"outcome": "invalid", "message": str(exc), "fields": exc.errors}, status=409)
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(back_to)
     except ActionInvalid as exc:
         if wants_json:
             return JsonResponse({"outcome": "invalid", "message": str(exc), "fields": exc.errors}, status=400)
@@ -96,12 +104,13 @@ def available_actions(
     url_for: Callable[[str], str],
     bound: tuple[str, object] | None = None,
     state: str | None = None,
+    conditions: frozenset[str] = frozenset(),
 ) -> list[dict]:
-    """The actions this user may use (in `state`, when given), in table order; a bound form
-    replaces its blank one."""
+    """The actions this user may use (in `state` with `conditions`, when given), in table order; a
+    bound form replaces its blank one."""
     actions = []
     for spec in specs:
-        if not spec.allowed_for(user) or (state is not None and not spec.available_in(state)):
+        if not spec.allowed_for(user) or (state is not None and not spec.available_in(state, conditions)):
             continue
         is_bound = bool(bound and bound[0] == spec.name)
         form = bound[1] if is_bound else spec.form(auto_id=f"id_{spec.target}_{spec.name}_%s")

@@ -25,6 +25,8 @@ def test_answering_an_answered_call_shows_telnyxs_refusal(supervisor_client, sim
     # Seed 002, answer: "Answer an incoming call." One already answered is in the wrong state,
     # seed 000's "code: '90033' / title: Unable to execute command".
     call = answered_call(simulator)
+    # The dashboard has not heard of the answer yet (else it refuses itself, and nothing is sent).
+    Call.objects.filter(pk=call.pk).update(state="parked", direction="incoming")
     response = supervisor_client.post(
         f"/calls/{call.call_control_id}/actions/answer/", {"submission_id": "a-1"}, follow=True
     )
