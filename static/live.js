@@ -4,8 +4,9 @@
   "use strict";
 
   const body = document.body;
-  const groupSpec = body.dataset.liveGroup || "";
-  if (!groupSpec) return;
+  // Pages without rows hold a socket too, to their user's personal target: frames only (users.py).
+  const groupSpec = body.dataset.liveGroup || "me";
+  const personal = !body.dataset.liveGroup;
 
   const graceMs = Number(body.dataset.graceSecs || 5) * 1000;
   const thresholds = {
@@ -38,6 +39,7 @@
     statusEl.dataset.state = state;
     const text = statusEl.querySelector(".live-state") || statusEl;
     text.textContent = state;
+    document.dispatchEvent(new CustomEvent("switchboard:socket", { detail: { state } }));
   }
 
   function rowsBody() {
@@ -367,10 +369,19 @@
 
   // --- connection ----------------------------------------------------------------------------------
 
+  // One socket per page, always: the back-off timer and the browser's "online" event both call
+  // connect(), so it cancels the other's pending attempt and never opens beside a live socket.
+  let retryTimer = null;
+
   function connect() {
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    if (socket && socket.readyState <= WebSocket.OPEN) return;
     setStatus(attempts ? "reconnecting" : "connecting");
-    socket = new WebSocket(socketUrl());
-    socket.addEventListener("message", (event) => {
+    const ws = new WebSocket(socketUrl());
+    socket = ws;
+    ws.addEventListener("message", (event) => {
+      if (ws !== socket) return;
       let message;
       try {
         message = JSON.parse(event.data);
@@ -382,15 +393,18 @@
         setStatus("live");
         const fresh = Boolean(message.fresh && !connected);
         replaying = fresh && Boolean(message.replay);
-        if (!fresh) resync();
+        if (!fresh && !personal) resync();
         connected = true;
       } else if (message.type === "replayed") {
         replaying = false;
+      } else if (message.type === "frame") {
+        document.dispatchEvent(new CustomEvent("switchboard:frame", { detail: message.frame }));
       } else if (message.dom_id) {
         apply(message);
       }
     });
-    socket.addEventListener("close", (event) => {
+    ws.addEventListener("close", (event) => {
+      if (ws !== socket) return;
       socket = null;
       if (event.code === 4401) {
         setStatus("offline");
@@ -401,7 +415,7 @@
       // 4503: the server is up but its channel layer (Redis) is not, yet: try again soon, not in 10 s.
       const ceiling = event.code === 4503 ? 2000 : 10000;
       const delay = Math.min(ceiling, 300 * 2 ** Math.min(attempts, 6)) * (0.75 + Math.random() / 2);
-      setTimeout(connect, delay);
+      retryTimer = setTimeout(connect, delay);
     });
   }
 
@@ -416,9 +430,7 @@
     });
     filterForm.addEventListener("submit", (event) => event.preventDefault());
   }
-  window.addEventListener("online", () => {
-    if (!socket) connect();
-  });
+  window.addEventListener("online", () => connect());
   setInterval(() => tick(), 1000);
   refreshView();
   tick();

@@ -1,4 +1,7 @@
-"""Websocket for live pages: authenticate, join one group, forward updates. Nothing else.
+"""Websocket for every logged-in page: authenticate, join groups, forward updates. Nothing else.
+
+A live page joins its rows' group; any other page connects to the personal target (`me`), with no
+rows. Every socket also joins its user's group and the floor's, for frames (`users.py`).
 
 Operator actions never travel over this socket; they go through forms and the API.
 When the channel layer (Redis) fails, the socket is closed cleanly with LAYER_UNAVAILABLE, whether
@@ -19,11 +22,14 @@ from dashboard.observability import metrics
 from dashboard.realtime.fragments import fragments
 from dashboard.realtime.outage import outage
 from dashboard.realtime.registry import live_kinds, live_page
+from dashboard.realtime.users import FLOOR_GROUP, user_group
 
 UNAUTHORISED = 4401
 NOT_FOUND = 4404
 LAYER_UNAVAILABLE = 4503
 _LAYER_LOST = {"type": "layer.lost"}
+# The websocket target of pages without rows: only the user's and the floor's frames.
+PERSONAL_TARGET = "me"
 
 
 @database_sync_to_async
@@ -110,6 +116,7 @@ def _following(fragment: str, note_version: int) -> str:
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
+    joined: tuple[str, ...] = ()
     acts_on: frozenset[str] = frozenset()
     counted = False
     _layer_lost = False
@@ -143,13 +150,18 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=UNAUTHORISED)
             return
-        self.group = await _group_for(self.scope["url_route"]["kwargs"])
-        if self.group is None:
-            await self.close(code=NOT_FOUND)
-            return
+        kwargs = self.scope["url_route"]["kwargs"]
+        if kwargs.get("target") != PERSONAL_TARGET:
+            self.group = await _group_for(kwargs)
+            if self.group is None:
+                await self.close(code=NOT_FOUND)
+                return
         self.acts_on = await database_sync_to_async(_kinds_user_may_act_on)(user)
         try:
-            await self.channel_layer.group_add(self.group, self.channel_name)
+            for group in (self.group, user_group(user.pk), FLOOR_GROUP):
+                if group:
+                    await self.channel_layer.group_add(group, self.channel_name)
+                    self.joined += (group,)
         except Exception as exc:
             outage.failed("group_add", exc)
             self.group = None
@@ -170,6 +182,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         at all changed since (a change to its own object has it re-read itself anyway)."""
         since = _rendered_at(self.scope)
         replay: list | None = None
+        if self.group is None:
+            await self.send_json({"type": "hello", "group": None, "fresh": True, "replay": False})
+            return
         if since is not None and self.scope["url_route"]["kwargs"].get("key"):
             fresh = await _nothing_new_since(since)
         elif since is not None:
@@ -190,9 +205,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if self.counted:
             self.counted = False
             metrics.WEBSOCKETS.dec()
-        if self.group and not self._layer_lost:
+        if self.joined and not self._layer_lost:
             try:
-                await self.channel_layer.group_discard(self.group, self.channel_name)
+                for group in self.joined:
+                    await self.channel_layer.group_discard(group, self.channel_name)
             except Exception as exc:
                 outage.failed("group_discard", exc)
 
@@ -212,6 +228,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if message["type"] == "live.update":
             await self.live_update(message)
             return
+        if message["type"] == "user.frame":
+            await self.user_frame(message)
+            return
         if message is _LAYER_LOST:
             await self.layer_lost(message)
             return
@@ -220,6 +239,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content: dict, **kwargs: object) -> None:
         if content.get("type") == "ping":
             await self.send_json({"type": "pong"})
+
+    async def user_frame(self, message: dict) -> None:
+        await self.send_json({"type": "frame", "frame": message["frame"]})
+        metrics.WEBSOCKET_MESSAGES.inc()
 
     async def live_update(self, message: dict) -> None:
         if message["kind"] == "refresh":
