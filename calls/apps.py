@@ -8,9 +8,11 @@ class CallsConfig(AppConfig):
         from calls import live
         from calls.actions import CALL_ACTIONS
         from calls.projection import CALL_PROJECTION
+        from calls.supervision import hooks as supervision_hooks
         from dashboard.actions.spec import register_actions
         from dashboard.eventlog.projections import register_projection
 
         register_projection(CALL_PROJECTION)
         register_actions(CALL_ACTIONS)
         live.register()
+        supervision_hooks.register()

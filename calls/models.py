@@ -70,3 +70,6 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_number} → {self.to_number} ({self.state})"
+
+
+from calls.supervision.models import Supervision  # noqa: E402, F401  (its app's models module must load it)

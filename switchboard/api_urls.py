@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from calls import api as calls_api
+from calls.supervision import api as supervision_api
 from conferences import api as conferences_api
 from dashboard.actions.spec import actions_for
 from dashboard.eventlog import api
@@ -28,6 +29,10 @@ urlpatterns = [
     path("calls/", calls_api.CallList.as_view(), name="api-calls"),
     path("calls/dial/", calls_api.CallDial.as_view(), name="api-call-dial"),
     path("calls/<tid:call_control_id>/", calls_api.CallDetail.as_view(), name="api-call"),
+    path("calls/<tid:call_control_id>/supervise/", supervision_api.SuperviseCall.as_view(), name="api-call-supervise"),
+    path("supervisions/", supervision_api.SupervisionList.as_view(), name="api-supervisions"),
+    path("supervisions/<int:supervision_id>/role/", supervision_api.SupervisionRole.as_view(), name="api-supervision-role"),
+    path("supervisions/<int:supervision_id>/leave/", supervision_api.SupervisionLeave.as_view(), name="api-supervision-leave"),
     *call_actions,
     path(
         "calls/<tid:call_control_id>/actions/<str:action>/",

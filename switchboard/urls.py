@@ -22,6 +22,7 @@ urlpatterns = [
     path("webhooks/telnyx/texml/", texml_callback, name="texml-webhook"),
     path("overview/", overview_page, name="overview"),
     path("calls/", include("calls.urls")),
+    path("supervision/", include("calls.supervision.urls")),
     path("conferences/", include("conferences.urls")),
     path("history/", include("operations.history.urls")),
     path("api/schema/", schema_view, name="api-schema"),

@@ -15,12 +15,14 @@ ROLE_VIEWER = "viewer"
 ROLE_SUPERVISOR = "supervisor"
 ROLE_ADMIN = "admin"
 ROLES = (ROLE_VIEWER, ROLE_SUPERVISOR, ROLE_ADMIN)
+# Permissions of actions offered outside the action tables (calls/supervision/actions.py).
+OTHER_PERMISSIONS = {"call_supervise": "Can supervise (listen, whisper, barge) (call)"}
 
 
 def action_permissions() -> list[Permission]:
     """Every action's permission, created where missing."""
     content_type = ContentType.objects.get_for_model(OperatorAction)
-    wanted = {spec.permission: spec.permission_name for spec in all_actions()}
+    wanted = {spec.permission: spec.permission_name for spec in all_actions()} | OTHER_PERMISSIONS
     existing = {p.codename: p for p in Permission.objects.filter(content_type=content_type, codename__in=wanted)}
     missing = [
         Permission(content_type=content_type, codename=codename, name=name)

@@ -6,8 +6,8 @@ from tests.simulator.conftest import (  # noqa: F401
     live_call,
     receiver,
     receiver_server,
-    sim,
     shared_api,
     shared_simulator,
+    sim,
     webhook_url,
 )

@@ -1,0 +1,74 @@
+"""A supervision: one person listening to (whispering to, barging into) one live call from their phone.
+
+It is an operator's record, like the audit trail, not a projection of the log: it links the
+supervisor's leg to the call it supervises (which no webhook says), and follows the leg's state
+(`hooks.py`), so the supervision bar reads one row on every page.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class SupervisorRole(models.TextChoices):
+    # Telnyx's three roles (seed 004, POST /calls `supervisor_role`), as a supervisor says them.
+    MONITOR = "monitor", "Listening"
+    WHISPER = "whisper", "Whispering"
+    BARGE = "barge", "Barged in"
+
+
+class SupervisionState(models.TextChoices):
+    DIALLING = "dialling", "dialling"
+    RINGING = "ringing", "ringing your phone"
+    CONNECTED = "connected", "connected"
+    ENDED = "ended", "ended"
+    FAILED = "failed", "not started"
+
+
+ACTIVE_STATES = (SupervisionState.DIALLING, SupervisionState.RINGING, SupervisionState.CONNECTED)
+
+
+class Supervision(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    username = models.CharField(max_length=150, help_text="kept if the user is deleted")
+    target_call_control_id = models.CharField(max_length=200, help_text="the supervised leg")
+    target_name = models.CharField(max_length=300, blank=True, help_text="who the call is with, when it started")
+    role = models.CharField(max_length=10, choices=SupervisorRole.choices, default=SupervisorRole.MONITOR)
+    supervisor_phone = models.CharField(max_length=200)
+    supervisor_call_control_id = models.CharField(max_length=200, blank=True, help_text="the supervisor's leg")
+    state = models.CharField(max_length=10, choices=SupervisionState.choices, default=SupervisionState.DIALLING)
+    # Why it ended or never started, in words, with Telnyx's code when Telnyx refused.
+    outcome = models.CharField(max_length=500, blank=True)
+    error_code = models.CharField(max_length=20, blank=True)
+    # The audited dial that started it (a double-clicked Listen finds its supervision by it).
+    dial_action = models.OneToOneField(
+        "dashboard.OperatorAction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    connected_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # The bar stops showing an ended supervision once its supervisor closes it (or leaves).
+    dismissed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "dismissed", "started_at"], name="supervision_user_idx"),
+            # The ingest hook looks legs up on every batch of call changes: only live ones are indexed.
+            models.Index(
+                fields=["supervisor_call_control_id"],
+                name="supervision_live_leg_idx",
+                condition=models.Q(ended_at__isnull=True),
+            ),
+            models.Index(
+                fields=["target_call_control_id"],
+                name="supervision_live_target_idx",
+                condition=models.Q(ended_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.role} {self.target_call_control_id} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES

@@ -1,0 +1,190 @@
+"""Supervising a live call from one's own phone: start (Listen / Whisper / Barge), switch role, leave.
+
+Each step is an operator action run by the action runner (permission, validation, the Telnyx
+command, the audit record): the dial with `supervise_call_control_id` (`SUPERVISE`), then
+`switch_supervisor_role` and `hangup` on the supervisor's leg. The Supervision row links the two
+legs and follows the supervisor's leg (hooks.py), so the bar shows where it stands on every page.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from calls.models import Call
+from calls.services import call_run_command, call_target
+from calls.supervision import selectors
+from calls.supervision.actions import SUPERVISE
+from calls.supervision.hooks import follow_leg
+from calls.supervision.models import Supervision, SupervisionState
+from calls.supervision.notify import supervision_changed
+from dashboard.actions.runner import ActionTarget, perform_action
+from dashboard.actions.spec import action_spec
+from dashboard.models import ActionOutcome, OperatorAction, UserProfile
+from dashboard.telnyx import TelnyxClient
+
+# Telnyx's "Call has already ended": leaving a leg that has gone is done.
+CALL_ENDED = "90018"
+
+
+def supervisor_phone_of(user) -> str:  # noqa: ANN001
+    """Read when a supervision starts, not from the session: an admin may have just set it."""
+    return UserProfile.objects.filter(user=user).values_list("supervisor_phone", flat=True).first() or ""
+
+
+def refusal_words(record: OperatorAction) -> str:
+    """What Telnyx answered to a command it did not carry out, with its code and title."""
+    what = " ".join(part for part in (record.error_code, record.error_title) if part) or "no answer from Telnyx"
+    detail = f": {record.error_detail}" if record.error_detail else ""
+    verb = "refused" if record.outcome == ActionOutcome.REFUSED else "did not complete"
+    return f"Telnyx {verb} it. {what}{detail}"[:500]
+
+
+def supervise_call(
+    *,
+    user,  # noqa: ANN001
+    call: Call,
+    role: str,
+    channel: str = "web",
+    submission_id: str = "",
+    client: TelnyxClient | None = None,
+) -> tuple[Supervision | None, OperatorAction]:
+    """Dial the user's supervisor phone onto `call` in `role`; returns the supervision (None when
+    nothing was sent: denied or invalid raise first) and the dial's audit record.
+
+    A supervision already running for the user is left first: one phone, one call at a time.
+    """
+    data = {
+        "to": supervisor_phone_of(user),
+        "from_": selectors.our_number(call),
+        "supervise_call_control_id": call.call_control_id,
+        "role": role,
+    }
+    previous = selectors.active_supervision_of(user)
+    if previous is not None and SUPERVISE.allowed_for(user):
+        leave(user=user, supervision=previous, channel=channel, client=client)
+    record = perform_action(
+        user=user,
+        channel=channel,
+        spec=SUPERVISE,
+        target=call_target(call),
+        data=data,
+        submission_id=submission_id,
+        client=client,
+    )
+    existing = Supervision.objects.filter(dial_action=record).first()
+    if existing is not None:
+        return existing, record  # a double click: the first submission's supervision
+    now = timezone.now()
+    supervision = Supervision(
+        user=user,
+        username=user.get_username(),
+        target_call_control_id=call.call_control_id,
+        target_name=selectors.call_party(call)[:300],
+        role=role,
+        supervisor_phone=data["to"],
+        dial_action=record,
+        started_at=now,
+    )
+    if record.outcome == ActionOutcome.OK:
+        supervision.state = SupervisionState.RINGING
+        supervision.supervisor_call_control_id = str((record.response or {}).get("call_control_id", ""))[:200]
+    else:
+        supervision.state = SupervisionState.FAILED
+        supervision.ended_at = now
+        supervision.error_code = record.error_code
+        supervision.outcome = refusal_words(record)
+    with transaction.atomic():
+        supervision.save()
+        supervision_changed(supervision)
+        # The leg's first webhooks may have landed before its id was known here.
+        leg = selectors.leg_of(supervision)
+        if leg is not None:
+            follow_leg(supervision, leg)
+    return supervision, record
+
+
+def _leg_target(supervision: Supervision, leg: Call | None) -> ActionTarget:
+    if leg is not None:
+        return call_target(leg)
+    # No webhook of the leg yet: aimed at it by id alone, its state unknown.
+    leg_id = supervision.supervisor_call_control_id
+    return ActionTarget(kind="call", call_control_id=leg_id, path_ids={"call_control_id": leg_id})
+
+
+def switch_role(
+    *,
+    user,  # noqa: ANN001
+    supervision: Supervision,
+    role: str,
+    channel: str = "web",
+    submission_id: str = "",
+    client: TelnyxClient | None = None,
+) -> OperatorAction:
+    """`switch_supervisor_role` on the supervisor's leg; the supervision takes the role once Telnyx accepts."""
+    leg = selectors.leg_of(supervision)
+    record = perform_action(
+        user=user,
+        channel=channel,
+        spec=action_spec("call", "switch_supervisor_role"),
+        target=_leg_target(supervision, leg),
+        data={"role": role},
+        submission_id=submission_id,
+        client=client,
+    )
+    if record.outcome == ActionOutcome.OK:
+        with transaction.atomic():
+            supervision.role = role
+            supervision.save(update_fields=["role"])
+            supervision_changed(supervision)
+    return record
+
+
+def leave(
+    *,
+    user,  # noqa: ANN001
+    supervision: Supervision,
+    channel: str = "web",
+    submission_id: str = "",
+    client: TelnyxClient | None = None,
+) -> OperatorAction | None:
+    """Hang up the supervisor's leg (never the supervised call) and close the bar.
+
+    None when there was nothing to hang up (the supervision had ended or never started).
+    """
+    record = None
+    leg = selectors.leg_of(supervision)
+    if supervision.is_active and supervision.supervisor_call_control_id and (leg is None or leg.is_alive):
+        if leg is not None:
+            record = call_run_command(
+                user=user, call=leg, action="hangup", data={}, channel=channel, submission_id=submission_id, client=client
+            )
+        else:
+            record = perform_action(
+                user=user,
+                channel=channel,
+                spec=action_spec("call", "hangup"),
+                target=_leg_target(supervision, None),
+                data={},
+                submission_id=submission_id,
+                client=client,
+            )
+        if record.outcome != ActionOutcome.OK and record.error_code != CALL_ENDED:
+            return record  # the leg is still up: the bar stays, with Leave
+    with transaction.atomic():
+        if supervision.is_active:
+            supervision.state = SupervisionState.ENDED
+            supervision.ended_at = timezone.now()
+            supervision.outcome = "You left."
+        supervision.dismissed = True
+        supervision.save(update_fields=["state", "ended_at", "outcome", "dismissed"])
+        supervision_changed(supervision)
+    return record
+
+
+def close(*, supervision: Supervision) -> None:
+    """Take an ended supervision off the bar."""
+    if supervision.is_active:
+        return
+    with transaction.atomic():
+        supervision.dismissed = True
+        supervision.save(update_fields=["dismissed"])
+        supervision_changed(supervision)
