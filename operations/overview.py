@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from calls.models import Call
+from calls.queues.selectors import queue_board, queue_totals
 from conferences.models import Conference, ConferenceStatus
 
 CHART_MINUTES = 60
@@ -50,4 +51,5 @@ def overview(*, now: datetime | None = None) -> dict:
             .order_by("-count", "hangup_cause")
         ),
         "series": concurrent_calls_series(now=now),
+        "queues": queue_totals(queue_board(now=now)),
     }

@@ -22,6 +22,7 @@ urlpatterns = [
     path("webhooks/telnyx/texml/", texml_callback, name="texml-webhook"),
     path("overview/", overview_page, name="overview"),
     path("calls/", include("calls.urls")),
+    path("queues/", include("calls.queues.urls")),
     path("supervision/", include("calls.supervision.urls")),
     path("conferences/", include("conferences.urls")),
     path("history/", include("operations.history.urls")),
@@ -31,3 +32,6 @@ urlpatterns = [
     path("api/", include("switchboard.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ a server error answers in the API's error shape too.
+handler500 = "dashboard.web.api_errors.server_error"

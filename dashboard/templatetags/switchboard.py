@@ -12,6 +12,8 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from dashboard.db.storable import is_storable
+
 register = template.Library()
 
 # The one way a moment is written on every page (the zone is named once, at the foot of the page).
@@ -36,9 +38,12 @@ def decode_client_state(value: str) -> str:
 def pretty_json(value: object) -> str:
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            loaded = json.loads(value)
         except ValueError:
             return value
+        if not is_storable(loaded):
+            return value  # a raw body whose escapes decode to NUL or a lone surrogate: shown as sent
+        value = loaded
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
@@ -143,6 +148,7 @@ _SECTIONS = {
     "overview": ("overview",),
     "calls": ("calls:",),
     "conferences": ("conferences:",),
+    "queues": ("queues:",),
     "history": ("history:",),
     "api": ("api-docs", "api-redoc", "api-root"),
     "profile": ("profile",),
