@@ -6,12 +6,17 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
 from calls.models import Call
+from dashboard.actions.spec import action_spec
 from dashboard.models import Event
 from dashboard.realtime.registry import LiveKind, LivePage, register_live_kind, register_live_page
 from dashboard.realtime.rows import RenderedRow
 
 CALLS_GROUP = "calls"
 ROW_TEMPLATE = "calls/_call_row.html"
+# The actions a live row offers itself (the rest are on the call's page), when the call's state allows.
+ROW_ACTIONS = ("hangup", "transfer")
+# Who gets rows with action buttons (supervisors and admins; viewers read).
+ACT_PERMISSION = "dashboard.call_hangup"
 
 
 def call_group(call_pk: int) -> str:
@@ -34,12 +39,20 @@ def call_stamp(call: Call) -> tuple:
     return row_stamp(call.version, call.call_control_id, call.event_count, call.last_event_at)
 
 
-def render_call_row(call: Call) -> RenderedRow:
+def row_actions(call: Call) -> tuple[str, ...]:
+    """The row's own actions that fit the call's state, from the action table."""
+    if not call.is_alive:
+        return ()
+    return tuple(name for name in ROW_ACTIONS if action_spec("call", name).available_in(call.state))
+
+
+def render_call_row(call: Call, can_act: bool = False) -> RenderedRow:
+    context = {"call": call, "can_act": can_act, "quick": row_actions(call) if can_act else ()}
     return RenderedRow(
         stamp=call_stamp(call),
         dom_id=f"call-{call.pk}",
         alive=call.is_alive,
-        html=render_to_string(ROW_TEMPLATE, {"call": call}),
+        html=render_to_string(ROW_TEMPLATE, context),
     )
 
 
@@ -49,7 +62,7 @@ def _changed_since(moment: datetime) -> QuerySet[Call]:
 
 
 def _render(pk: int, can_act: bool) -> RenderedRow:
-    return render_call_row(Call.objects.get(pk=pk))
+    return render_call_row(Call.objects.get(pk=pk), can_act)
 
 
 def register() -> None:
@@ -60,6 +73,7 @@ def register() -> None:
             groups=lambda call: [CALLS_GROUP, call_group(call.pk)],
             stamp=call_stamp,
             render=_render,
+            act_permission=ACT_PERMISSION,
             changed_since=_changed_since,
         )
     )

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from calls import selectors, services
-from calls.live import ROW_TEMPLATE, render_call_row, row_stamp
+from calls.live import ACT_PERMISSION, ROW_TEMPLATE, render_call_row, row_stamp
 from calls.models import Call
 from dashboard.actions.spec import ActionSpec, action_spec, actions_for
 from dashboard.actions.web import available_actions, handle_action_post
@@ -27,12 +27,13 @@ _ROWS_MARK = f"<!--live-rows-{secrets.token_hex(8)}-->"
 class LiveRows:
     """The live list's rows, from the row cache the websocket fragments share (`dashboard/realtime/rows.py`)."""
 
-    def render(self) -> list[bytes]:
-        """The rows of every live call, in list order, each the row partial's (autoescaped) output."""
+    def render(self, can_act: bool = False) -> list[bytes]:
+        """The rows of every live call, in list order, each the row partial's (autoescaped) output;
+        with their action buttons when `can_act`."""
         stamps = {pk: row_stamp(*stamp) for pk, *stamp in selectors.live_call_stamps()}
         rows.forget_if_templates_changed(get_template(ROW_TEMPLATE).template)
         rows.hold_at_least(len(stamps))
-        found = rows.get_many("call", False, stamps)
+        found = rows.get_many("call", can_act, stamps)
         missing = [pk for pk in stamps if pk not in found]
         if missing:
             if len(missing) <= _MAX_PKS_IN_QUERY:
@@ -42,8 +43,8 @@ class LiveRows:
             for pk in missing:
                 call = calls.get(pk)
                 if call is not None:  # else gone since the first read
-                    found[pk] = render_call_row(call)
-                    rows.put("call", False, pk, found[pk])
+                    found[pk] = render_call_row(call, can_act)
+                    rows.put("call", can_act, pk, found[pk])
         return [found[pk].html_bytes() for pk in stamps if pk in found]
 
 
@@ -61,8 +62,14 @@ def _live_page(request: HttpRequest, bound: tuple | None = None, status: int = 2
         bound=bound,
         url_for=lambda action: reverse("calls:dial"),
     )
-    rows = live_rows.render()
-    context = {"rows": mark_safe(_ROWS_MARK), "call_count": len(rows), "dial_actions": dial}  # noqa: S308
+    can_act = request.user.has_perm(ACT_PERMISSION)
+    rows = live_rows.render(can_act)
+    context = {
+        "rows": mark_safe(_ROWS_MARK),  # noqa: S308
+        "call_count": len(rows),
+        "dial_actions": dial,
+        "can_act": can_act,
+    }
     response = render(request, "calls/live.html", context, status=status)
     # Splice the rows into the rendered page: 10,000 rows are megabytes, which the template
     # engine would copy at every level of nesting and then encode.

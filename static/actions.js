@@ -75,7 +75,13 @@
         credentials: "same-origin",
       });
       const answer = await response.json();
-      notify(answer.message, answer.outcome === "ok");
+      // A field the server refused (a row's transfer destination): say which, in its own words.
+      const fields = Object.values(answer.fields || {}).flat().map((error) => error.message).filter((text) => text && text !== answer.message);
+      notify([answer.message, ...fields].join(" "), answer.outcome === "ok");
+      if (answer.outcome === "ok" && form.closest("details")) {
+        form.reset();
+        form.closest("details").open = false;
+      }
     } catch (error) {
       notify("The command could not be sent: " + error, false);
     } finally {

@@ -130,6 +130,7 @@
       const row = fragment(message.html);
       const hadFocus = existing.contains(document.activeElement);
       existing.replaceWith(row);
+      sortInto(row);
       placed(row);
       if (hadFocus) keepFocus(row);
       announce(existing, row);
@@ -137,6 +138,7 @@
     } else if (message.alive && acceptsNewRows(message.kind)) {
       const row = fragment(message.html);
       rowsBody().appendChild(row);
+      sortInto(row);
       placed(row);
       announce(null, row);
     }
@@ -214,6 +216,7 @@
             mine.replaceWith(document.importNode(region, true));
           }
         }
+        sortAll();
         refreshView();
         tick();
         document.dispatchEvent(new CustomEvent("switchboard:synced"));
@@ -319,6 +322,39 @@
     for (const row of root.querySelectorAll(TICKED_ROW)) colourRow(row, now);
   }
 
+  // Filters and sorting live in the URL: a reload or a shared link shows the same rows.
+  const FILTERS = ["direction", "state", "q", "conference"];
+
+  function filtersFromUrl() {
+    const form = document.getElementById("call-filters");
+    const params = new URLSearchParams(location.search);
+    if (!form) return;
+    for (const name of FILTERS) {
+      const field = form.elements.namedItem(name);
+      if (field && params.has(name)) field.value = params.get(name);
+    }
+  }
+
+  function writeUrl() {
+    const params = new URLSearchParams(location.search);
+    const form = document.getElementById("call-filters");
+    for (const name of FILTERS) {
+      const field = form && form.elements.namedItem(name);
+      if (field && field.value) params.set(name, field.value);
+      else params.delete(name);
+    }
+    if (sort) {
+      params.set("sort", sort.key);
+      params.set("order", sort.descending ? "desc" : "asc");
+    } else {
+      params.delete("sort");
+      params.delete("order");
+    }
+    const query = params.toString();
+    const url = location.pathname + (query ? `?${query}` : "") + location.hash;
+    if (url !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", url);
+  }
+
   function filterValues() {
     const form = document.getElementById("call-filters");
     if (!form) return null;
@@ -331,7 +367,81 @@
     };
   }
 
+  filtersFromUrl();
   let filters = filterValues();
+
+  // --- sorting: a column header sorts the rows; rows that arrive or change take their sorted place --
+  const sortTable = document.querySelector("table[data-sortable]");
+  let sort = null; // {key, descending}
+
+  // A cell's data-sort when it has one (a count), else its text.
+  function sortValue(row, key) {
+    const cell = row.querySelector(`td.${key}`);
+    if (!cell) return "";
+    // Durations sort by when they started: the earlier, the longer.
+    if (cell.dataset.sortSince !== undefined) return -(Date.parse(cell.dataset.sortSince) || 0);
+    if (cell.dataset.sort !== undefined) {
+      const number = Number(cell.dataset.sort);
+      return cell.dataset.sort !== "" && !Number.isNaN(number) ? number : cell.dataset.sort;
+    }
+    return cell.textContent.trim().toLowerCase();
+  }
+
+  function compareRows(a, b) {
+    const x = sortValue(a, sort.key);
+    const y = sortValue(b, sort.key);
+    const order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+    return sort.descending ? -order : order;
+  }
+
+  function sortAll() {
+    const tbody = rowsBody();
+    if (!sort || !tbody || !sortTable) return;
+    const rows = Array.from(tbody.children);
+    const sorted = rows.slice().sort(compareRows);
+    if (sorted.every((row, index) => row === rows[index])) return;
+    tbody.append(...sorted);
+  }
+
+  // One row to its sorted place, moved only when it is out of order.
+  function sortInto(row) {
+    if (!sort || !sortTable || row.parentElement !== rowsBody()) return;
+    const before = row.previousElementSibling;
+    const after = row.nextElementSibling;
+    if ((!before || compareRows(before, row) <= 0) && (!after || compareRows(row, after) <= 0)) return;
+    const tbody = row.parentElement;
+    row.remove();
+    const next = Array.from(tbody.children).find((other) => compareRows(row, other) < 0);
+    tbody.insertBefore(row, next || null);
+  }
+
+  function showSort() {
+    if (!sortTable) return;
+    for (const button of sortTable.querySelectorAll("button[data-sort]")) {
+      const header = button.closest("th");
+      const active = sort && sort.key === button.dataset.sort;
+      header.setAttribute("aria-sort", active ? (sort.descending ? "descending" : "ascending") : "none");
+    }
+  }
+
+  if (sortTable) {
+    const params = new URLSearchParams(location.search);
+    const key = params.get("sort");
+    if (key && sortTable.querySelector(`button[data-sort="${CSS.escape(key)}"]`)) {
+      sort = { key, descending: params.get("order") === "desc" };
+    }
+    sortTable.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-sort]");
+      if (!button) return;
+      const key = button.dataset.sort;
+      sort = sort && sort.key === key ? { key, descending: !sort.descending } : { key, descending: button.dataset.firstOrder === "desc" };
+      sortAll();
+      showSort();
+      writeUrl();
+    });
+    sortAll();
+    showSort();
+  }
 
   function matches(row, f) {
     if (!f) return true;
@@ -427,6 +537,7 @@
     filterForm.addEventListener("input", () => {
       filters = filterValues();
       refreshView();
+      writeUrl();
     });
     filterForm.addEventListener("submit", (event) => event.preventDefault());
   }

@@ -3,6 +3,10 @@ actions with confirmation, and only the actions that fit a call's state."""
 
 import pytest
 
+from calls.models import Call
+from dashboard.models import OperatorAction
+from tests.support.waiting import eventually
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Every WebSocket the page opens, so the test can count the open ones.
@@ -34,3 +38,72 @@ def test_a_network_drop_during_the_back_off_leaves_one_open_socket(login, superv
         page.wait_for_selector("#live-status[data-state=live]", timeout=15_000)
         page.wait_for_timeout(3_000)  # past any back-off the drop scheduled
         assert page.evaluate(OPEN_SOCKETS) == 1
+
+
+def _row(page, call: Call) -> str:
+    selector = f"#call-{call.pk}"
+    page.wait_for_selector(selector, timeout=10_000)
+    return selector
+
+
+def test_hanging_up_from_the_row_asks_first(login, supervisor, simulator, live_dashboard):
+    page = login(supervisor, "pw-" + supervisor.username)
+    page.wait_for_selector("#live-status[data-state=live]")
+    handle = simulator.world.answered_call(from_="+14155550142", caller_id_name="Ana Ruiz")
+    call = eventually(
+        lambda: Call.objects.filter(call_control_id=handle.call_control_id, state="answered").first()
+    )
+    row = _row(page, call)
+    page.wait_for_selector(f"{row}[data-state=answered]", timeout=10_000)
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.click(f"{row} button:has-text('Hang up')")
+    page.wait_for_timeout(500)
+    assert asked == ["Hang up the call with Ana Ruiz? This cannot be undone."]
+    assert not [r for r in simulator.received if r["path"].endswith("/actions/hangup")]
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.focus(f"{row} button:has-text('Hang up')")  # the keyboard way: focus, then Enter
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".messages .success", timeout=10_000)
+    assert "Hung up Ana Ruiz" in page.locator(".messages").inner_text()
+    page.wait_for_selector(f"{row}[data-alive='0']", state="attached", timeout=10_000)
+    assert [r for r in simulator.received if r["path"].endswith("/actions/hangup")]
+    assert OperatorAction.objects.get(action="hangup").outcome == "ok"
+
+
+def test_a_ringing_call_and_an_answered_one_offer_what_fits_them(
+    login, supervisor, simulator, live_dashboard
+):
+    page = login(supervisor, "pw-" + supervisor.username)
+    page.wait_for_selector("#live-status[data-state=live]")
+    ringing = simulator.world.incoming_call(from_="+14155550143")
+    answered = simulator.world.answered_call(from_="+14155550144")
+    calls = {
+        name: eventually(
+            lambda h=handle, s=state: Call.objects.filter(call_control_id=h.call_control_id, state=s).first()
+        )
+        for name, handle, state in (("ringing", ringing, "parked"), ("answered", answered, "answered"))
+    }
+    for call in calls.values():
+        page.wait_for_selector(f"#call-{call.pk}[data-state={call.state}]", timeout=10_000)
+        # Both rows can be hung up and transferred.
+        assert page.locator(f"#call-{call.pk} button:has-text('Hang up')").count() == 1
+        assert page.locator(f"#call-{call.pk} summary:has-text('Transfer')").count() == 1
+
+    def offered(call: Call) -> set[str]:
+        page.goto(f"{live_dashboard.url}/calls/{call.call_control_id}/")
+        return set(page.locator("#call-actions details > summary").all_inner_texts())
+
+    ringing_offers = offered(calls["ringing"])
+    assert {"Answer", "Hang up", "Transfer"} <= ringing_offers
+    assert not {"Bridge", "Enqueue", "Speak", "Start recording"} & ringing_offers
+    answered_offers = offered(calls["answered"])
+    assert "Answer" not in answered_offers
+    assert {"Bridge", "Enqueue", "Speak", "Start recording", "Hang up"} <= answered_offers
+    assert not {"Pause recording", "Stop forking", "Leave queue"} & answered_offers
