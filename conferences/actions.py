@@ -28,6 +28,9 @@ CONFERENCE_ACTIONS: tuple[ActionSpec, ...] = (
         done="Asked Telnyx to bring {call_control_id} into {target}",
         description="Bring a call into this conference.",
         confirmed_by=EventType.CONFERENCE_PARTICIPANT_JOINED,
+        # The joined webhook does not say the supervisor role: the join's request does.
+        records=EventType.DASHBOARD_PARTICIPANT_ROLE_UPDATED,
+        records_fields=("supervisor_role", "whisper_call_control_ids"),
         valid_in=LIVE_CONFERENCE,
     ),
     ActionSpec(

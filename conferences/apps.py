@@ -5,7 +5,7 @@ class ConferencesConfig(AppConfig):
     name = "conferences"
 
     def ready(self) -> None:
-        from conferences import live
+        from conferences import live, supervision
         from conferences.actions import CONFERENCE_ACTIONS, PARTICIPANT_ACTIONS
         from conferences.projection import (
             CONFERENCE_PROJECTION,
@@ -21,3 +21,4 @@ class ConferencesConfig(AppConfig):
         register_actions(CONFERENCE_ACTIONS)
         register_actions(PARTICIPANT_ACTIONS)
         live.register()
+        supervision.register()

@@ -146,7 +146,7 @@
       if (badge) badge.remove();
       return;
     }
-    const words = mark.leg ? `${mark.by}'s supervisor leg` : `${mark.role_words.toLowerCase()}: ${mark.by}`;
+    const words = mark.words;
     if (badge && badge.textContent === words) return;
     if (!badge) {
       badge = document.createElement("span");

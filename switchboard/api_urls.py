@@ -3,6 +3,7 @@ from django.urls import include, path
 from calls import api as calls_api
 from calls.supervision import api as supervision_api
 from conferences import api as conferences_api
+from conferences import supervision_views as conference_supervision
 from dashboard.actions.spec import actions_for
 from dashboard.eventlog import api
 
@@ -30,6 +31,11 @@ urlpatterns = [
     path("calls/dial/", calls_api.CallDial.as_view(), name="api-call-dial"),
     path("calls/<tid:call_control_id>/", calls_api.CallDetail.as_view(), name="api-call"),
     path("calls/<tid:call_control_id>/supervise/", supervision_api.SuperviseCall.as_view(), name="api-call-supervise"),
+    path(
+        "conferences/<tid:conference_id>/supervise/",
+        conference_supervision.SuperviseConference.as_view(),
+        name="api-conference-supervise",
+    ),
     path("supervisions/", supervision_api.SupervisionList.as_view(), name="api-supervisions"),
     path("supervisions/<int:supervision_id>/role/", supervision_api.SupervisionRole.as_view(), name="api-supervision-role"),
     path("supervisions/<int:supervision_id>/leave/", supervision_api.SupervisionLeave.as_view(), name="api-supervision-leave"),

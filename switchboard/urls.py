@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from conferences import supervision_views as conference_supervision
 from dashboard.accounts.forms import LoginForm
 from dashboard.accounts.profile import profile_page
 from dashboard.webhooks.views import telnyx_webhook, texml_callback
@@ -24,6 +25,7 @@ urlpatterns = [
     path("calls/", include("calls.urls")),
     path("queues/", include("calls.queues.urls")),
     path("supervision/", include("calls.supervision.urls")),
+    path("supervision/conferences/<tid:conference_id>/", conference_supervision.supervise, name="supervise-conference"),
     path("conferences/", include("conferences.urls")),
     path("history/", include("operations.history.urls")),
     path("api/schema/", schema_view, name="api-schema"),

@@ -8,7 +8,7 @@ among the call's commands; its permission (`dashboard.call_supervise`) is create
 from django.conf import settings
 
 from calls.actions import LIVE
-from calls.supervision.forms import SuperviseDialForm
+from calls.supervision.forms import JoinSupervisorDialForm, SuperviseDialForm
 from dashboard.actions.spec import ActionSpec
 from dashboard.eventlog.event_types import EventType
 
@@ -24,5 +24,19 @@ SUPERVISE = ActionSpec(
     confirmed_by=EventType.CALL_INITIATED,
     # Any live call is offered; Telnyx itself refuses one not answered yet (its refusal is shown).
     valid_in=LIVE,
+    defaults=lambda: {"connection_id": settings.TELNYX_CONNECTION_ID},
+)
+
+# A conference's supervisor: the same permission and audit name; the dial alone, the join follows.
+SUPERVISE_BY_JOIN = ActionSpec(
+    target="call",
+    name="supervise",
+    form=JoinSupervisorDialForm,
+    method="POST",
+    path="/calls",
+    label="Supervise",
+    done="Ringing your phone to supervise {target} ({role})",
+    description="Dial your supervisor phone; once you answer, you join the conference in your role.",
+    confirmed_by=EventType.CALL_INITIATED,
     defaults=lambda: {"connection_id": settings.TELNYX_CONNECTION_ID},
 )

@@ -69,7 +69,7 @@ RESPONSES = {
 }
 
 
-def _role(request: Request) -> str:
+def requested_role(request: Request) -> str:
     try:
         data = request.data
     except ParseError:
@@ -78,7 +78,7 @@ def _role(request: Request) -> str:
     return role if isinstance(role, str) else ""
 
 
-def _submission(request: Request) -> str:
+def submission_key(request: Request) -> str:
     return request.headers.get("Idempotency-Key", "")[:64]
 
 
@@ -92,7 +92,7 @@ def _telnyx(record: OperatorAction) -> dict:
     }
 
 
-def _attempt(run: Callable[[], tuple[Supervision, OperatorAction | None]], ok_status: int = status.HTTP_200_OK) -> Response:
+def attempt(run: Callable[[], tuple[Supervision, OperatorAction | None]], ok_status: int = status.HTTP_200_OK) -> Response:
     try:
         supervision, record = run()
     except ActionDenied as exc:
@@ -125,9 +125,9 @@ class SuperviseCall(APIView):
     )
     def post(self, request: Request, call_control_id: str) -> Response:
         call = call_get(call_control_id=call_control_id)
-        return _attempt(
+        return attempt(
             lambda: services.supervise_call(
-                user=request.user, call=call, role=_role(request), channel="api", submission_id=_submission(request)
+                user=request.user, call=call, role=requested_role(request), channel="api", submission_id=submission_key(request)
             ),
             ok_status=status.HTTP_201_CREATED,
         )
@@ -154,11 +154,11 @@ class SupervisionRole(APIView):
 
         def run() -> tuple[Supervision, OperatorAction]:
             record = services.switch_role(
-                user=request.user, supervision=supervision, role=_role(request), channel="api", submission_id=_submission(request)
+                user=request.user, supervision=supervision, role=requested_role(request), channel="api", submission_id=submission_key(request)
             )
             return supervision, record
 
-        return _attempt(run)
+        return attempt(run)
 
 
 class SupervisionLeave(APIView):
@@ -174,11 +174,11 @@ class SupervisionLeave(APIView):
         supervision = _own(request, supervision_id)
 
         def run() -> tuple[Supervision, OperatorAction | None]:
-            record = services.leave(user=request.user, supervision=supervision, channel="api", submission_id=_submission(request))
+            record = services.leave(user=request.user, supervision=supervision, channel="api", submission_id=submission_key(request))
             supervision.refresh_from_db()
             return supervision, record
 
-        return _attempt(run)
+        return attempt(run)
 
 
 class SupervisionList(generics.ListAPIView):

@@ -23,3 +23,15 @@ class SuperviseDialForm(CommandForm):
     @staticmethod
     def telnyx_name(field_name: str) -> str:
         return "supervisor_role" if field_name == "role" else field_name.removesuffix("_")
+
+
+class JoinSupervisorDialForm(SuperviseDialForm):
+    """A conference's supervisor: a plain call to their phone; the role goes with the join that
+    follows the answer (Telnyx's conference join, `supervisor_role`)."""
+
+    supervise_call_control_id = None
+
+    def to_params(self) -> dict:
+        params = super().to_params()
+        params.pop("supervisor_role", None)
+        return params

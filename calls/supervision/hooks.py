@@ -1,17 +1,78 @@
 """A supervision follows its supervisor's leg: ringing, connected once answered, ended with it.
 
 Run after every ingested batch (inside its transaction), for the calls it changed: one indexed
-query, on live supervisions only.
+query, on live supervisions only. A conference's supervisor is connected once the join that
+follows the answer is accepted; the conferences app (above this one) registers what sends it.
 """
 
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 
 from calls.models import Call, CallState
 from calls.supervision.models import Supervision, SupervisionState
 from calls.supervision.notify import supervision_changed
 from dashboard.eventlog.projections import StateChanges, register_batch_hook
+from dashboard.models import OperatorAction
+
+logger = logging.getLogger("switchboard.supervision")
 
 CONNECTED_STATES = (CallState.ANSWERED, CallState.BRIDGED)
+ANSWERED_STATES = (CallState.ANSWERED, CallState.BRIDGED, CallState.CONFERENCE)
+
+
+@dataclass(frozen=True)
+class ConferenceSupervision:
+    # Join the answered supervisor into the conference (by the supervision's pk); runs after commit
+    # in a thread of its own, never inside the ingest transaction.
+    join: Callable[[int], None]
+    # The role switch of a conference's supervisor (the conference `update` command).
+    switch: Callable[..., OperatorAction]
+
+
+_conference: list[ConferenceSupervision] = []
+
+
+def register_conference_supervision(handlers: ConferenceSupervision) -> None:
+    _conference[:] = [handlers]
+
+
+def conference_supervision() -> ConferenceSupervision | None:
+    return _conference[0] if _conference else None
+
+
+def _end(supervision: Supervision, leg: Call) -> None:
+    supervision.state = SupervisionState.ENDED
+    supervision.ended_at = leg.ended_at or timezone.now()
+    if supervision.connected_at is None:
+        cause = (leg.hangup_cause or "no answer").replace("_", " ")
+        supervision.outcome = f"Your phone did not answer ({cause}): nothing was supervised."
+    elif not supervision.outcome:
+        supervision.outcome = "The supervision ended: the call or your phone hung up."
+
+
+def _join_later(supervision: Supervision) -> None:
+    """Send the conference join once, after this transaction commits, off the ingest path."""
+    handlers = conference_supervision()
+    claimed = Supervision.objects.filter(pk=supervision.pk, join_sent_at__isnull=True).update(join_sent_at=timezone.now())
+    if not claimed or handlers is None:
+        return
+    pk = supervision.pk
+
+    def run() -> None:
+        close_old_connections()
+        try:
+            handlers.join(pk)
+        except Exception:
+            logger.exception("could not join supervision %s into its conference", pk)
+        finally:
+            connections.close_all()
+
+    transaction.on_commit(lambda: threading.Thread(target=run, name=f"supervise-join-{pk}", daemon=True).start())
 
 
 def follow_leg(supervision: Supervision, leg: Call) -> bool:
@@ -19,13 +80,11 @@ def follow_leg(supervision: Supervision, leg: Call) -> bool:
     if not supervision.is_active:
         return False
     if not leg.is_alive:
-        supervision.state = SupervisionState.ENDED
-        supervision.ended_at = leg.ended_at or timezone.now()
-        if supervision.connected_at is None:
-            cause = (leg.hangup_cause or "no answer").replace("_", " ")
-            supervision.outcome = f"Your phone did not answer ({cause}): nothing was supervised."
-        elif not supervision.outcome:
-            supervision.outcome = "The supervision ended: the call or your phone hung up."
+        _end(supervision, leg)
+    elif supervision.conference_id and leg.state in ANSWERED_STATES:
+        if supervision.join_sent_at is None:
+            _join_later(supervision)
+        return False
     elif leg.state in CONNECTED_STATES:
         if supervision.state == SupervisionState.CONNECTED:
             return False

@@ -24,13 +24,23 @@ class SupervisionState(models.TextChoices):
     FAILED = "failed", "not started"
 
 
+ROLE_PHRASES = {"monitor": "Listening to", "whisper": "Whispering to", "barge": "Barged into"}
+# How a live list marks the supervised call: "monitored by sam".
+MARK_PHRASES = {"monitor": "monitored by", "whisper": "whispered to by", "barge": "barged into by"}
 ACTIVE_STATES = (SupervisionState.DIALLING, SupervisionState.RINGING, SupervisionState.CONNECTED)
 
 
 class Supervision(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     username = models.CharField(max_length=150, help_text="kept if the user is deleted")
-    target_call_control_id = models.CharField(max_length=200, help_text="the supervised leg")
+    target_call_control_id = models.CharField(
+        max_length=200, blank=True, help_text="the supervised leg (empty: a whole conference)"
+    )
+    # A conference's supervisor is dialled, then joined into it with the role (Telnyx's join):
+    # the conference, and the legs a whisper is heard by (one participant, or nobody).
+    conference_id = models.CharField(max_length=200, blank=True)
+    whisper_call_control_ids = models.JSONField(default=list, blank=True)
+    join_sent_at = models.DateTimeField(null=True, blank=True, help_text="when the join was sent, once")
     target_name = models.CharField(max_length=300, blank=True, help_text="who the call is with, when it started")
     role = models.CharField(max_length=10, choices=SupervisorRole.choices, default=SupervisorRole.MONITOR)
     supervisor_phone = models.CharField(max_length=200)
@@ -68,6 +78,11 @@ class Supervision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.role} {self.target_call_control_id} ({self.state})"
+
+    @property
+    def role_phrase(self) -> str:
+        """What the supervisor is doing to the call, as the bar says it: "Listening to"."""
+        return ROLE_PHRASES.get(self.role, self.get_role_display())
 
     @property
     def is_active(self) -> bool:

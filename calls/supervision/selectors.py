@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from calls.models import Call
-from calls.supervision.models import ACTIVE_STATES, Supervision
+from calls.supervision.models import ACTIVE_STATES, MARK_PHRASES, Supervision
 
 
 def supervision_list(*, active_only: bool = False) -> QuerySet[Supervision]:
@@ -39,13 +39,24 @@ def target_of(supervision: Supervision) -> Call | None:
 
 def live_marks() -> dict[str, dict]:
     """Every live supervision, keyed by both of its legs: who supervises a call, and which calls
-    are supervisors' own legs ({call_control_id: {"by", "role", "leg", "target"}})."""
+    are supervisors' own legs ({call_control_id: {"by", "role", "leg", "words", "target"}})."""
     marks: dict[str, dict] = {}
     live = Supervision.objects.filter(state__in=ACTIVE_STATES).filter(~Q(supervisor_call_control_id=""))
     for supervision in live.only("username", "role", "target_call_control_id", "supervisor_call_control_id", "target_name"):
-        mark = {"by": supervision.username, "role": supervision.role, "role_words": supervision.get_role_display()}
-        marks[supervision.target_call_control_id] = {**mark, "leg": False}
-        marks[supervision.supervisor_call_control_id] = {**mark, "leg": True, "target": supervision.target_name}
+        by, role = supervision.username, supervision.role
+        marks[supervision.target_call_control_id] = {
+            "by": by,
+            "role": role,
+            "leg": False,
+            "words": f"{MARK_PHRASES.get(role, role)} {by}",
+        }
+        marks[supervision.supervisor_call_control_id] = {
+            "by": by,
+            "role": role,
+            "leg": True,
+            "words": f"supervisor leg ({by})",
+            "target": supervision.target_name,
+        }
     return marks
 
 

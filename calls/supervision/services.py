@@ -13,11 +13,11 @@ from calls.models import Call
 from calls.services import call_run_command, call_target
 from calls.supervision import selectors
 from calls.supervision.actions import SUPERVISE
-from calls.supervision.hooks import follow_leg
+from calls.supervision.hooks import conference_supervision, follow_leg
 from calls.supervision.models import Supervision, SupervisionState
 from calls.supervision.notify import supervision_changed
 from dashboard.actions.runner import ActionTarget, perform_action
-from dashboard.actions.spec import action_spec
+from dashboard.actions.spec import ActionSpec, action_spec
 from dashboard.models import ActionOutcome, OperatorAction, UserProfile
 from dashboard.telnyx import TelnyxClient
 
@@ -46,26 +46,52 @@ def supervise_call(
     channel: str = "web",
     submission_id: str = "",
     client: TelnyxClient | None = None,
-) -> tuple[Supervision | None, OperatorAction]:
-    """Dial the user's supervisor phone onto `call` in `role`; returns the supervision (None when
-    nothing was sent: denied or invalid raise first) and the dial's audit record.
-
-    A supervision already running for the user is left first: one phone, one call at a time.
-    """
+) -> tuple[Supervision, OperatorAction]:
+    """Dial the user's supervisor phone onto `call` in `role` (`supervise_call_control_id`);
+    returns the supervision and the dial's audit record. Denied or invalid: raised, nothing sent."""
     data = {
         "to": supervisor_phone_of(user),
         "from_": selectors.our_number(call),
         "supervise_call_control_id": call.call_control_id,
         "role": role,
     }
+    supervision = Supervision(target_call_control_id=call.call_control_id, target_name=selectors.call_party(call)[:300])
+    return start_supervision(
+        user=user,
+        spec=SUPERVISE,
+        target=call_target(call),
+        data=data,
+        supervision=supervision,
+        channel=channel,
+        submission_id=submission_id,
+        client=client,
+    )
+
+
+def start_supervision(
+    *,
+    user,  # noqa: ANN001
+    spec: ActionSpec,
+    target: ActionTarget,
+    data: dict,
+    supervision: Supervision,
+    channel: str = "web",
+    submission_id: str = "",
+    client: TelnyxClient | None = None,
+) -> tuple[Supervision, OperatorAction]:
+    """Send the supervisor's dial (`spec`, audited on `target`) and keep `supervision` (unsaved,
+    its target filled in) linked to the new leg.
+
+    A supervision already running for the user is left first: one phone, one call at a time.
+    """
     previous = selectors.active_supervision_of(user)
-    if previous is not None and SUPERVISE.allowed_for(user):
+    if previous is not None and spec.allowed_for(user):
         leave(user=user, supervision=previous, channel=channel, client=client)
     record = perform_action(
         user=user,
         channel=channel,
-        spec=SUPERVISE,
-        target=call_target(call),
+        spec=spec,
+        target=target,
         data=data,
         submission_id=submission_id,
         client=client,
@@ -74,24 +100,17 @@ def supervise_call(
     if existing is not None:
         return existing, record  # a double click: the first submission's supervision
     now = timezone.now()
-    supervision = Supervision(
-        user=user,
-        username=user.get_username(),
-        target_call_control_id=call.call_control_id,
-        target_name=selectors.call_party(call)[:300],
-        role=role,
-        supervisor_phone=data["to"],
-        dial_action=record,
-        started_at=now,
-    )
+    supervision.user = user
+    supervision.username = user.get_username()
+    supervision.role = data["role"]
+    supervision.supervisor_phone = data["to"]
+    supervision.dial_action = record
+    supervision.started_at = now
     if record.outcome == ActionOutcome.OK:
         supervision.state = SupervisionState.RINGING
         supervision.supervisor_call_control_id = str((record.response or {}).get("call_control_id", ""))[:200]
     else:
-        supervision.state = SupervisionState.FAILED
-        supervision.ended_at = now
-        supervision.error_code = record.error_code
-        supervision.outcome = refusal_words(record)
+        fail(supervision, record)
     with transaction.atomic():
         supervision.save()
         supervision_changed(supervision)
@@ -100,6 +119,34 @@ def supervise_call(
         if leg is not None:
             follow_leg(supervision, leg)
     return supervision, record
+
+
+def fail(supervision: Supervision, record: OperatorAction, what: str = "") -> None:
+    """The supervision ends before it started: Telnyx refused (or never answered) `record`'s command."""
+    supervision.state = SupervisionState.FAILED
+    supervision.ended_at = timezone.now()
+    supervision.error_code = record.error_code
+    supervision.outcome = f"{what}{refusal_words(record)}"[:500]
+
+
+def joined(supervision: Supervision) -> None:
+    """A conference's supervisor is in: Telnyx accepted the join."""
+    with transaction.atomic():
+        supervision.state = SupervisionState.CONNECTED
+        supervision.connected_at = timezone.now()
+        supervision.save(update_fields=["state", "connected_at"])
+        supervision_changed(supervision)
+
+
+def join_refused(*, user, supervision: Supervision, record: OperatorAction) -> None:  # noqa: ANN001
+    """The join was refused: the supervisor's phone is hung up, the bar says why."""
+    with transaction.atomic():
+        fail(supervision, record, "Could not join you into the conference. ")
+        supervision.save(update_fields=["state", "ended_at", "error_code", "outcome"])
+        supervision_changed(supervision)
+    leg = selectors.leg_of(supervision)
+    if leg is not None and leg.is_alive:
+        call_run_command(user=user, call=leg, action="hangup", data={}, channel="auto")
 
 
 def _leg_target(supervision: Supervision, leg: Call | None) -> ActionTarget:
@@ -119,17 +166,23 @@ def switch_role(
     submission_id: str = "",
     client: TelnyxClient | None = None,
 ) -> OperatorAction:
-    """`switch_supervisor_role` on the supervisor's leg; the supervision takes the role once Telnyx accepts."""
-    leg = selectors.leg_of(supervision)
-    record = perform_action(
-        user=user,
-        channel=channel,
-        spec=action_spec("call", "switch_supervisor_role"),
-        target=_leg_target(supervision, leg),
-        data={"role": role},
-        submission_id=submission_id,
-        client=client,
-    )
+    """`switch_supervisor_role` on the supervisor's leg (a conference's supervisor: the conference
+    `update` command); the supervision takes the role once Telnyx accepts."""
+    handlers = conference_supervision()
+    if supervision.conference_id and handlers is not None:
+        record = handlers.switch(
+            user=user, supervision=supervision, role=role, channel=channel, submission_id=submission_id, client=client
+        )
+    else:
+        record = perform_action(
+            user=user,
+            channel=channel,
+            spec=action_spec("call", "switch_supervisor_role"),
+            target=_leg_target(supervision, selectors.leg_of(supervision)),
+            data={"role": role},
+            submission_id=submission_id,
+            client=client,
+        )
     if record.outcome == ActionOutcome.OK:
         with transaction.atomic():
             supervision.role = role

@@ -31,7 +31,7 @@ def _back(request: HttpRequest, fallback: str) -> str:
     return referer if referer and safe else fallback
 
 
-def _answer(request: HttpRequest, *, ok: bool, message: str, back: str, status: int = 200, link: dict | None = None) -> HttpResponse:
+def respond(request: HttpRequest, *, ok: bool, message: str, back: str, status: int = 200, link: dict | None = None) -> HttpResponse:
     """JSON for the bar's script; otherwise a message on the page the button was on."""
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"outcome": "ok" if ok else "error", "message": message, "link": link}, status=status)
@@ -40,19 +40,19 @@ def _answer(request: HttpRequest, *, ok: bool, message: str, back: str, status: 
     return HttpResponseRedirect(_back(request, back))
 
 
-def _invalid(request: HttpRequest, exc: ActionInvalid, back: str) -> HttpResponse:
+def respond_invalid(request: HttpRequest, exc: ActionInvalid, back: str) -> HttpResponse:
     errors = exc.errors
     if any(error.get("message") == NO_PHONE for error in errors.get("to", [])):
         link = {"href": reverse("profile") + "#id_supervisor_phone", "text": "Set your supervisor phone"}
-        return _answer(request, ok=False, message="Nothing was sent: no supervisor phone is set.", back=back, status=400, link=link)
+        return respond(request, ok=False, message="Nothing was sent: no supervisor phone is set.", back=back, status=400, link=link)
     words = "; ".join(error["message"] for field_errors in errors.values() for error in field_errors)
-    return _answer(request, ok=False, message=f"Nothing was sent: {words}", back=back, status=400)
+    return respond(request, ok=False, message=f"Nothing was sent: {words}", back=back, status=400)
 
 
 def _outcome(request: HttpRequest, record: OperatorAction | None, done: str, back: str) -> HttpResponse:
     if record is None or record.outcome == ActionOutcome.OK:
-        return _answer(request, ok=True, message=done, back=back)
-    return _answer(request, ok=False, message=services.refusal_words(record), back=back, status=422)
+        return respond(request, ok=True, message=done, back=back)
+    return respond(request, ok=False, message=services.refusal_words(record), back=back, status=422)
 
 
 @login_required
@@ -68,13 +68,19 @@ def supervise(request: HttpRequest, call_control_id: str) -> HttpResponse:
     except ActionDenied:
         raise PermissionDenied("You may not supervise calls.") from None
     except ActionInvalid as exc:
-        return _invalid(request, exc, back)
+        return respond_invalid(request, exc, back)
     if record.outcome != ActionOutcome.OK:
-        return _answer(
+        return respond(
             request, ok=False, message=f"Could not supervise {supervision.target_name}: {supervision.outcome}", back=back, status=422
         )
     message = f"Ringing your phone ({supervision.supervisor_phone}) to supervise {supervision.target_name}."
-    return _answer(request, ok=True, message=message, back=back)
+    return respond(request, ok=True, message=message, back=back)
+
+
+def _page_of(supervision: Supervision) -> str:
+    if supervision.conference_id:
+        return reverse("conferences:detail", args=[supervision.conference_id])
+    return reverse("calls:detail", args=[supervision.target_call_control_id])
 
 
 def _own(request: HttpRequest, pk: int) -> Supervision:
@@ -88,14 +94,14 @@ def _own(request: HttpRequest, pk: int) -> Supervision:
 @require_POST
 def switch_role(request: HttpRequest, pk: int) -> HttpResponse:
     supervision = _own(request, pk)
-    back = reverse("calls:detail", args=[supervision.target_call_control_id])
+    back = _page_of(supervision)
     role = request.POST.get("role", "")
     try:
         record = services.switch_role(user=request.user, supervision=supervision, role=role)
     except ActionDenied:
         raise PermissionDenied("You may not supervise calls.") from None
     except ActionInvalid as exc:
-        return _invalid(request, exc, back)
+        return respond_invalid(request, exc, back)
     return _outcome(request, record, f"{supervision.get_role_display()}: {supervision.target_name}.", back)
 
 
@@ -103,13 +109,13 @@ def switch_role(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def leave(request: HttpRequest, pk: int) -> HttpResponse:
     supervision = _own(request, pk)
-    back = reverse("calls:detail", args=[supervision.target_call_control_id])
+    back = _page_of(supervision)
     try:
         record = services.leave(user=request.user, supervision=supervision)
     except ActionDenied:
         raise PermissionDenied("You may not hang up calls.") from None
     except ActionInvalid as exc:
-        return _invalid(request, exc, back)
+        return respond_invalid(request, exc, back)
     return _outcome(request, record, f"You left {supervision.target_name}; the call goes on.", back)
 
 
@@ -118,7 +124,7 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     supervision = _own(request, pk)
     services.close(supervision=supervision)
-    return _answer(request, ok=True, message="", back=reverse("calls:live"))
+    return respond(request, ok=True, message="", back=reverse("calls:live"))
 
 
 @login_required
