@@ -5,9 +5,20 @@ replays distinct signed webhooks (call.initiated / answered / hangup triples) fo
 seconds against the dashboard's /webhooks/telnyx/ and against bench/baseline_app.py (verify +
 insert, nothing else). Prints throughput, p50 / p99 and the dashboard's ratio to the floor.
 
+Both servers are measured warm: --warmup seconds of other distinct webhooks first (a cold
+floor undercounts it), then a checkpoint (PostgreSQL CHECKPOINT, SQLite wal_checkpoint) so
+neither run pays for the other's dirty pages. The load average is printed beside each line:
+on a shared machine, judge the ratio, not the absolute figures.
+
     .venv/bin/python bench/ingest.py                          # SQLite, 1 2 4 workers
     .venv/bin/python bench/ingest.py --postgres postgres://switchboard:switchboard@127.0.0.1/switchboard_bench
     .venv/bin/python bench/ingest.py --connections 1 --workers 1   # a single webhook's handling time
+    .venv/bin/python bench/ingest.py --quick                  # CI: tiny sizes, checks the script runs
+    .venv/bin/python bench/ingest.py --workers 1 --profile var/profile   # + py-spy on the dashboard
+
+--profile DIR records the dashboard's workers with py-spy (pip install py-spy) during the
+measured run and prints the functions the samples were spent in (own time, and inclusive
+time of the product's and the database driver's frames); the raw stacks stay in DIR.
 
 Needs wrk (apt-get install wrk).
 """
@@ -15,6 +26,7 @@ Needs wrk (apt-get install wrk).
 import argparse
 import asyncio
 import contextlib
+import os
 import re
 import shutil
 import subprocess
@@ -39,10 +51,10 @@ from bench.common import (  # noqa: E402
 from tests.support.servers import RedisServer  # noqa: E402
 
 
-def write_requests(path: Path, calls: int) -> int:
+def write_requests(path: Path, calls: int, first: int = 0) -> int:
     count = 0
     with path.open("w") as out:
-        for index in range(calls):
+        for index in range(first, first + calls):
             for body in call_lifecycle(index):
                 signature, timestamp = signed(body)
                 out.write(f"{signature}\t{timestamp}\t{body.decode()}\n")
@@ -99,6 +111,63 @@ def fresh_database(kind: str, postgres_url: str, workdir: Path, name: str) -> st
     return f"{base}/{database}"
 
 
+def checkpoint(database_url: str) -> None:
+    """Flush the warm-up's writes so the measured run starts from clean buffers."""
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        try:
+            conn.execute("CHECKPOINT")
+        except psycopg.errors.InsufficientPrivilege:
+            # PostgreSQL 15: GRANT pg_checkpoint TO <the benchmark's role> (or run it as a superuser).
+            print("  (no CHECKPOINT: the role lacks pg_checkpoint; figures include the warm-up's flush)")
+
+
+def start_profiler(pid: int, output: Path, duration: int) -> subprocess.Popen:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    return subprocess.Popen(
+        [py_spy, "record", "--pid", str(pid), "--subprocesses", "--duration", str(duration), "--rate", "200",
+         "--format", "raw", "--output", str(output), "--nonblocking"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def summarise_profile(path: Path, top: int = 25) -> str:
+    """Own and inclusive samples per function, from py-spy's raw (collapsed) stacks."""
+    own: dict[str, int] = {}
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = [re.sub(r" \(.*/(site-packages|lib/python3[.\d]*)/", " (", frame) for frame in stack.split(";")[1:]]
+        if not frames:
+            continue
+        samples = int(count)
+        total += samples
+        own[frames[-1]] = own.get(frames[-1], 0) + samples
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + samples
+    lines = [f"  py-spy: {total} samples (every thread but idle ones), raw stacks in {path}", "  own time:"]
+    for frame, samples in sorted(own.items(), key=lambda item: -item[1])[:top]:
+        lines.append(f"    {100 * samples / total:5.1f}%  {frame}")
+    lines.append("  inclusive time (product and driver frames):")
+    ours = {f: n for f, n in inclusive.items() if re.search(r"\((dashboard|calls|conferences|operations|psycopg)", f)}
+    for frame, samples in sorted(ours.items(), key=lambda item: -item[1])[:top]:
+        lines.append(f"    {100 * samples / total:5.1f}%  {frame}")
+    return "\n".join(lines)
+
+
+def load_average() -> str:
+    return f"{os.getloadavg()[0]:.2f}"
+
+
 def measure(
     target: str, kind: str, workers: int, args: argparse.Namespace, workdir: Path, redis_url: str
 ) -> dict:
@@ -117,9 +186,22 @@ def measure(
     try:
         if target == "dashboard" and args.live_calls:
             asyncio.run(preload_live_calls(server.url, args.live_calls))
+        if args.warmup:
+            warmup_file = workdir / "warmup.tsv"
+            write_requests(warmup_file, args.calls, first=5 * 10**6)
+            run_wrk(server.url, warmup_file, args.connections, args.warmup)
+        checkpoint(database_url)
         requests_file = workdir / "requests.tsv"
         write_requests(requests_file, args.calls)
-        return run_wrk(server.url, requests_file, args.connections, args.duration)
+        profiler = None
+        if args.profile and target == "dashboard":
+            profiler = start_profiler(server.process.pid, Path(args.profile) / f"{kind}-{workers}w.txt", args.duration)
+        result = run_wrk(server.url, requests_file, args.connections, args.duration)
+        result["load"] = load_average()
+        if profiler is not None:
+            profiler.wait()
+            result["profile"] = summarise_profile(Path(args.profile) / f"{kind}-{workers}w.txt")
+        return result
     finally:
         server.stop()
 
@@ -132,13 +214,19 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=20_000, help="distinct calls replayed (3 webhooks each)")
     parser.add_argument("--live-calls", type=int, default=1000, help="live calls preloaded into the dashboard")
     parser.add_argument("--postgres", default="", help="a PostgreSQL URL: measure PostgreSQL instead of SQLite")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of load on each server before measuring")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (CI): 1 worker, 1 s runs")
+    parser.add_argument("--profile", metavar="DIR", default="", help="py-spy the dashboard into DIR (see above)")
     args = parser.parse_args()
+    if args.quick:
+        args.workers, args.duration, args.warmup, args.calls, args.live_calls = [1], 1, 1, 500, 50
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     kind = "postgres" if args.postgres else "sqlite"
     print(f"ingest benchmark: {kind}, wrk -t1 -c{args.connections} -d{args.duration}s, "
           f"{args.live_calls} live calls preloaded\n")
-    print(f"{'workers':>7} {'target':>10} {'webhooks/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  ratio")
+    print(f"{'workers':>7} {'target':>10} {'webhooks/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} "
+          f"{'load':>6}  ratio")
     # Several dashboard workers need Redis (the channel layer): a private redis-server, this run only.
     redis = RedisServer().start() if max(args.workers) > 1 else None
     with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp, contextlib.ExitStack() as stack:
@@ -150,7 +238,9 @@ def main() -> None:
             for name, result in (("baseline", floor), ("dashboard", ours)):
                 ratio = f"{result['rps'] / floor['rps']:.2f}" if name == "dashboard" else ""
                 print(f"{workers:>7} {name:>10} {result['rps']:>11.0f} {result['p50']:>8.2f} {result['p99']:>8.2f} "
-                      f"{result['non_2xx']:>8}  {ratio}", flush=True)
+                      f"{result['non_2xx']:>8} {result['load']:>6}  {ratio}", flush=True)
+            if "profile" in ours:
+                print(ours["profile"], flush=True)
 
 
 if __name__ == "__main__":

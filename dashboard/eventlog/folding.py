@@ -9,6 +9,7 @@ from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
+import psycopg
 from django.db import connection
 
 from dashboard.eventlog.event_types import EventType
@@ -124,27 +125,76 @@ def _prepared(fields: list, row: Any) -> list:
     return [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
 
 
-def insert_rows(model: type, rows: list) -> None:
-    """One prepared INSERT run for every row, for rows whose primary keys nobody needs back."""
+def _rows_source(fields: list, rows: list) -> tuple[str, list]:
+    """Rows as a relation to INSERT or UPDATE from, and its parameters.
+
+    PostgreSQL gets one typed array per column (`unnest`): the statement's text is the same
+    whatever the number of rows, so psycopg parses it once and the server prepares it, where a
+    VALUES list of a thousand placeholders is parsed anew on every batch. SQLite gets VALUES.
+    """
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%b::{field.db_type(connection)}[]" for field in fields)
+        columns = [[] for _ in fields]
+        for row in rows:
+            for column, value in zip(columns, _prepared(fields, row), strict=True):
+                column.append(value)
+        return f"SELECT * FROM unnest({arrays})", columns  # noqa: S608  (types from the model)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return f"VALUES {', '.join([row_sql] * len(rows))}", [value for row in rows for value in _prepared(fields, row)]
+
+
+def _run(sql: str, params: list) -> list[tuple]:
+    if connection.vendor == "postgresql":
+        # Server-side binding (Django's own cursors bind on the client): a statement run five
+        # times is prepared once and reused, in the same transaction as the ORM's statements.
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def insert_new_rows(model: type, rows: list, conflict_fields: tuple[str, ...]) -> dict[tuple, int]:
+    """Insert rows in one statement, skipping those whose `conflict_fields` (a unique
+    constraint) another row holds; returns {conflict values: new pk} of the rows inserted.
+
+    One round trip however many rows. On PostgreSQL, a row another transaction is inserting
+    meanwhile is waited for, then skipped (no unique violation failing the whole batch).
+    """
+    if not rows:
+        return {}
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
+    keys = [quote(model._meta.get_field(name).column) for name in conflict_fields]
     columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
+    source, params = _rows_source(fields, rows)
     # Table and column names come from the model's metadata; values are all parameters.
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [_prepared(fields, row) for row in rows])
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {source} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(keys)}) DO NOTHING RETURNING {quote(model._meta.pk.column)}, {', '.join(keys)}"
+    )
+    return {tuple(found[1:]): found[0] for found in _run(sql, params)}
 
 
 def _update_rows(model: type, rows: list, field_names: list[str]) -> None:
-    """One prepared UPDATE run for every row: the ORM's per-row save costs more than the write."""
+    """One UPDATE for every row: the ORM's per-row save costs more than the write."""
     fields = [model._meta.get_field(name) for name in field_names]
     quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    if connection.vendor == "postgresql":
+        source, params = _rows_source([model._meta.pk, *fields], rows)
+        names = ", ".join(f"v{index}" for index in range(len(fields) + 1))
+        assignments = ", ".join(f"{quote(field.column)} = new.v{index + 1}" for index, field in enumerate(fields))
+        # Table and column names come from the model's metadata; values are all parameters.
+        sql = f"UPDATE {table} SET {assignments} FROM ({source}) AS new ({names}) WHERE {table}.{pk} = new.v0"  # noqa: S608
+        _run(sql, params)
+        return
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608
-    params = [[*_prepared(fields, row), row.pk] for row in rows]
+    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        cursor.executemany(sql, [[*_prepared(fields, row), row.pk] for row in rows])
 
 
 def _insert_unless_taken(model: type, rows: list, key_field: str) -> list:
@@ -153,24 +203,12 @@ def _insert_unless_taken(model: type, rows: list, key_field: str) -> list:
     PostgreSQL only (SQLite writes one transaction at a time): ON CONFLICT waits for the other
     transaction and then skips the row, instead of failing this whole batch on the unique key.
     """
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    key_column = quote(model._meta.get_field(key_field).column)
-    columns = ", ".join(quote(field.column) for field in fields)
-    values = ", ".join("(" + ", ".join(["%s"] * len(fields)) + ")" for _ in rows)
-    # Table and column names come from the model's metadata; values are all parameters.
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608
-        f"ON CONFLICT ({key_column}) DO NOTHING RETURNING {quote(model._meta.pk.column)}, {key_column}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value for row in rows for value in _prepared(fields, row)])
-        inserted = dict((key, pk) for pk, key in cursor.fetchall())
+    inserted = insert_new_rows(model, rows, (key_field,))
     taken = []
     for row in rows:
-        key = getattr(row, key_field)
-        if key in inserted:
-            row.pk = inserted[key]
+        pk = inserted.get((getattr(row, key_field),))
+        if pk is not None:
+            row.pk = pk
         else:
             taken.append(row)
     return taken
