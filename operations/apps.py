@@ -8,5 +8,7 @@ class OperationsConfig(AppConfig):
 
     def ready(self) -> None:
         from operations import gauges
+        from operations.alerts import hooks as alert_hooks
 
         gauges.register()
+        alert_hooks.register()

@@ -43,7 +43,8 @@ def in_memory_layer_with_several_workers() -> str | None:
 
 
 def start_background_tasks() -> None:
-    """Periodic reconciliation with Telnyx, when RECONCILE_EVERY_SECS is set (one worker at a time)."""
+    """Periodic reconciliation with Telnyx, when RECONCILE_EVERY_SECS is set (one worker at a time), and
+    alert evaluation (every ALERT_EVALUATE_EVERY_SECS, in every worker)."""
     from django.conf import settings
 
     from dashboard.observability.minutes import history
@@ -55,6 +56,10 @@ def start_background_tasks() -> None:
             "figures (manage.py serve sets it)"
         )
     history.start()  # the delivery health page's last hour, minute by minute
+    if settings.ALERT_EVALUATE_EVERY_SECS > 0:
+        from operations.alerts.schedule import start_alert_evaluation
+
+        start_alert_evaluation(settings.ALERT_EVALUATE_EVERY_SECS)
     if settings.RECONCILE_EVERY_SECS > 0:
         from operations.schedule import start_periodic_reconcile
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("overview/", overview_page, name="overview"),
     path("calls/", include("calls.urls")),
     path("queues/", include("calls.queues.urls")),
+    path("alerts/", include("operations.alerts.urls")),
     path("supervision/", include("calls.supervision.urls")),
     path("supervision/conferences/<tid:conference_id>/", conference_supervision.supervise, name="supervise-conference"),
     path("conferences/", include("conferences.urls")),

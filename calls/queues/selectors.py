@@ -48,15 +48,12 @@ class QueueFacts:
 
 
 def waiting_calls() -> list[Call]:
-    return list(
-        Call.objects.filter(is_alive=True, state=CallState.QUEUED).order_by("state_since", "pk")
-    )
+    return list(Call.objects.filter(is_alive=True, state=CallState.QUEUED).order_by("state_since", "pk"))
 
 
 def _dequeued(since: datetime):  # noqa: ANN202 - a values() queryset
-    return (
-        Event.objects.filter(event_type=EventType.CALL_DEQUEUED, received_at__gte=since)
-        .annotate(queue=KeyTextTransform("queue", "payload"), reason=KeyTextTransform("reason", "payload"))
+    return Event.objects.filter(event_type=EventType.CALL_DEQUEUED, received_at__gte=since).annotate(
+        queue=KeyTextTransform("queue", "payload"), reason=KeyTextTransform("reason", "payload")
     )
 
 
@@ -135,6 +132,4 @@ def queue_totals(board: list[QueueFacts]) -> dict:
 
 def bridge_candidates(limit: int = 50) -> list[Call]:
     """Answered calls a waiting caller could be bridged to (agents on the line), newest first."""
-    return list(
-        Call.objects.filter(is_alive=True, state=CallState.ANSWERED).order_by("-state_since")[:limit]
-    )
+    return list(Call.objects.filter(is_alive=True, state=CallState.ANSWERED).order_by("-state_since")[:limit])

@@ -1,0 +1,1 @@
+"""Alerts that reach the supervisor: threshold breaches raised on every open page, acknowledged per user."""

@@ -1,0 +1,95 @@
+"""Threshold breaches raise one alert each, on every page, until their condition ends or a person
+acknowledges theirs; the webhook feed's silence is pushed to pages and ends with the next webhook."""
+
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.core.cache import cache
+from django.utils import timezone
+
+from dashboard.models import Event
+from operations.alerts.models import Alert, AlertKind
+from operations.alerts.services import evaluate
+from tests.alerts.test_frames_reach_pages import open_socket
+from tests.queues.support import _send, queued_call
+
+
+def ringing_call(seconds: float, caller: str = "+14155550177") -> str:
+    call_id = "v3:ringing-" + caller[-4:]
+    _send("call.initiated", call_id, seconds, caller=caller, state="parked")
+    return call_id
+
+
+@pytest.mark.django_db
+def test_a_call_ringing_past_the_threshold_raises_one_alert(settings):
+    settings.ALERT_RINGING_SECS = 30
+    ringing_call(45)
+    ringing_call(5, caller="+14155550188")
+    raised, _ = evaluate()
+    assert [(alert.kind, alert.subject) for alert in raised] == [(AlertKind.RINGING, "+14155550177")]
+    assert evaluate() == ([], [])  # seen again: still the one alert
+
+
+@pytest.mark.django_db
+def test_a_call_queued_too_long_raises_an_alert_naming_its_queue(settings):
+    settings.ALERT_QUEUED_SECS = 60
+    queued_call("billing", waited=90)
+    (alert,), _ = evaluate()
+    assert alert.kind == AlertKind.QUEUED and "billing" in alert.detail
+
+
+@pytest.mark.django_db
+def test_every_page_lists_the_alert_until_the_person_acknowledges_it(settings, client, supervisor, viewer):
+    settings.ALERT_RINGING_SECS = 30
+    ringing_call(45)
+    (alert,), _ = evaluate()
+    client.force_login(supervisor)
+    for path in ("/history/calls/", "/profile/", "/queues/"):
+        assert f'id="alert-{alert.pk}"' in client.get(path).content.decode()
+    response = client.post(f"/alerts/{alert.pk}/ack/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert f'id="alert-{alert.pk}"' not in client.get("/history/calls/").content.decode()
+    client.force_login(viewer)  # acknowledged by one person, still there for another
+    assert f'id="alert-{alert.pk}"' in client.get("/history/calls/").content.decode()
+
+
+@pytest.mark.django_db
+def test_acknowledging_needs_a_post_and_a_login(client, supervisor):
+    alert = Alert.objects.create(
+        kind=AlertKind.RINGING, key="k", subject="s", since=timezone.now(), raised_at=timezone.now()
+    )
+    assert client.post(f"/alerts/{alert.pk}/ack/").status_code == 302  # to the login page
+    client.force_login(supervisor)
+    assert client.get(f"/alerts/{alert.pk}/ack/").status_code == 405
+
+
+def _silent_feed() -> None:
+    """A live call whose last webhook arrived ten minutes ago."""
+    ringing_call(600)
+    Event.objects.update(received_at=timezone.now() - timedelta(minutes=10))
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_feed_falls_silent_and_comes_back_on_every_open_page(supervisor):
+    socket = await open_socket(supervisor, "/ws/live/me/")
+    await sync_to_async(_silent_feed)()
+    await sync_to_async(evaluate)()
+    frames = [await socket.receive_json_from(timeout=2), await socket.receive_json_from(timeout=2)]
+    feed = next(message["frame"] for message in frames if message["frame"]["kind"] == "feed")
+    assert feed["state"] == "silent" and 'id="delivery-warning"' in feed["html"]
+    # The next webhook ends the silence at once: no evaluation is due, the ingest hook clears it.
+    await sync_to_async(_send)("call.answered", "v3:ringing-0177", 0)
+    frames = [(await socket.receive_json_from(timeout=2))["frame"] for _ in range(2)]
+    assert {"kind": "feed", "state": "live", "since": None, "html": ""} in frames
+    assert {frame["kind"] for frame in frames} == {"feed", "alert"}  # and the call's ringing alert
+    await socket.disconnect()
+
+
+@pytest.mark.django_db
+def test_a_page_rendered_while_the_feed_is_silent_says_so_in_its_badge(client, supervisor):
+    _silent_feed()
+    cache.clear()  # the banner's few seconds of cache, filled by an earlier test's page
+    client.force_login(supervisor)
+    page = client.get("/history/calls/").content.decode()
+    assert 'data-feed="silent"' in page and 'id="delivery-warning"' in page
