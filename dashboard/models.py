@@ -51,6 +51,9 @@ class Event(models.Model):
                 fields=["received_at"], name="event_duplicated_recv_idx", condition=models.Q(duplicates__gt=0)
             ),
             models.Index(fields=["received_at"], name="event_retried_recv_idx", condition=models.Q(attempt__gt=1)),
+            # Retried deliveries sorted by type (then id, the history's tie-break): read in order,
+            # where the index above had every retried event sorted for each page.
+            models.Index(fields=["event_type", "id"], name="event_retried_type_idx", condition=models.Q(attempt__gt=1)),
         ]
         # Telnyx's own documentation reuses one data.id across its sample events of different
         # types; a real duplicate delivery repeats both, so the pair is the identity.
