@@ -128,8 +128,6 @@ WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 256 * 1024, minimum=1
 ALERT_RINGING_SECS = env_int("ALERT_RINGING_SECS", 30, minimum=1)
 ALERT_HOLD_SECS = env_int("ALERT_HOLD_SECS", 60, minimum=1)
 ALERT_QUEUED_SECS = env_int("ALERT_QUEUED_SECS", 120, minimum=1)
-# How often each server process checks the thresholds above for alerts (0: never, e.g. in tests).
-ALERT_EVALUATE_EVERY_SECS = env_int("ALERT_EVALUATE_EVERY_SECS", 2, minimum=0)
 # History: events, actions and rejected deliveries older than this are pruned (prune_history).
 HISTORY_RETENTION_DAYS = env_int("HISTORY_RETENTION_DAYS", 90, minimum=1)
 # Seconds without any webhook, while calls are live, before every page shows a warning banner.
@@ -334,16 +332,14 @@ STORAGES = {
 SERVESTATIC_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 REST_FRAMEWORK = {
-    # The token first: a request with neither answers 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "dashboard.web.pagination.KeysetPagination",
+    "DEFAULT_PAGINATION_CLASS": "dashboard.web.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["dashboard.web.api_filters.StrictFilterBackend"],
-    "EXCEPTION_HANDLER": "dashboard.web.api_errors.api_exception_handler",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
@@ -368,7 +364,6 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "switchboard.api_docs.drop_redundant_choice_descriptions",
-        "switchboard.api_docs.document_errors_and_ids",
     ],
     # No badge fetched from swagger.io's online validator. No deep links: Swagger UI draws each one as a
     # link inside the operation's toggle button, controls nested in a control (Redoc keeps deep links).
@@ -381,7 +376,6 @@ SPECTACULAR_SETTINGS = {
         "RecordingTrimEnum": "dashboard.actions.fields.RECORDING_TRIM",
         "TrackEnum": "calls.forms.RECORDING_TRACKS",
         "MediaTrackEnum": "calls.forms.MEDIA_TRACKS",
-        "CallDirectionEnum": "calls.api.CALL_DIRECTIONS",
     },
 }
 
