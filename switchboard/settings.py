@@ -128,6 +128,8 @@ WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 256 * 1024, minimum=1
 ALERT_RINGING_SECS = env_int("ALERT_RINGING_SECS", 30, minimum=1)
 ALERT_HOLD_SECS = env_int("ALERT_HOLD_SECS", 60, minimum=1)
 ALERT_QUEUED_SECS = env_int("ALERT_QUEUED_SECS", 120, minimum=1)
+# How often each server process checks the thresholds above for alerts (0: never, e.g. in tests).
+ALERT_EVALUATE_EVERY_SECS = env_int("ALERT_EVALUATE_EVERY_SECS", 2, minimum=0)
 # History: events, actions and rejected deliveries older than this are pruned (prune_history).
 HISTORY_RETENTION_DAYS = env_int("HISTORY_RETENTION_DAYS", 90, minimum=1)
 # Seconds without any webhook, while calls are live, before every page shows a warning banner.
