@@ -6,12 +6,19 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
 from conferences.models import Conference, Participant, ParticipantStatus
-from conferences.selectors import conference_list, with_callers
+from conferences.selectors import conference_list, conference_recording, with_callers
+from dashboard.actions.spec import action_spec
 from dashboard.models import Event
 from dashboard.realtime.registry import LiveKind, LivePage, register_live_kind, register_live_page
 from dashboard.realtime.rows import RenderedRow
 
 CONFERENCES_GROUP = "conferences"
+CONFERENCE_ROW = "conferences/_conference_row.html"
+# A participant as the live conference list shows it, under its conference (the conference page
+# has its own, wider row): a kind of its own, so each page gets the fragment it lays out.
+FLOOR_PARTICIPANT_ROW = "conferences/_floor_participant_row.html"
+# The actions a live conference row offers itself, when the conference's status allows them.
+ROW_ACTIONS = ("mute", "unmute", "end")
 
 
 def conference_group(conference_pk: int) -> str:
@@ -53,13 +60,42 @@ def _participants_changed_since(moment: datetime) -> QuerySet[Participant]:
     return Participant.objects.filter(conference__conference_id__in=_touched_conferences(moment))
 
 
+def row_context(conference: Conference, can_act: bool) -> dict:
+    """What the conference row shows beyond the conference: its recording, and its own actions
+    (none for TeXML conferences, which take no Call Control conference command)."""
+    quick = ()
+    if can_act and conference.kind != "texml":
+        quick = tuple(
+            name for name in ROW_ACTIONS if action_spec("conference", name).available_in(conference.status)
+        )
+    return {
+        "conference": conference,
+        "can_act": can_act,
+        "quick": quick,
+        "recording": conference_recording(conference),
+    }
+
+
 def _render_conference(pk: int, can_act: bool) -> RenderedRow:
     conference = conference_list().get(pk=pk)
     return RenderedRow(
         stamp=_conference_stamp(conference),
         dom_id=f"conference-{pk}",
         alive=conference.is_live,
-        html=render_to_string("conferences/_conference_row.html", {"conference": conference}),
+        html=render_to_string(CONFERENCE_ROW, row_context(conference, can_act)),
+    )
+
+
+def _render_floor_participant(pk: int, can_act: bool) -> RenderedRow:
+    participant = with_callers(Participant.objects.all()).get(pk=pk)
+    html = render_to_string(
+        FLOOR_PARTICIPANT_ROW, {"participant": participant, "can_act_on_participants": can_act}
+    )
+    return RenderedRow(
+        stamp=_participant_stamp(participant),
+        dom_id=f"floor-participant-{pk}",
+        alive=participant.status != ParticipantStatus.LEFT,
+        html=html,
     )
 
 
@@ -84,7 +120,19 @@ def register() -> None:
             groups=lambda conference: [CONFERENCES_GROUP, conference_group(conference.pk)],
             stamp=_conference_stamp,
             render=_render_conference,
+            act_permission="dashboard.conference_mute",
             changed_since=_conferences_changed_since,
+        )
+    )
+    register_live_kind(
+        LiveKind(
+            kind="floor_participant",
+            projection="participants",
+            groups=lambda participant: [CONFERENCES_GROUP],
+            stamp=_participant_stamp,
+            render=_render_floor_participant,
+            act_permission="dashboard.participant_mute",
+            changed_since=_participants_changed_since,
         )
     )
     register_live_kind(

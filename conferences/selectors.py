@@ -5,13 +5,17 @@ from django.shortcuts import get_object_or_404
 
 from calls.models import Call
 from conferences.models import Conference, ConferenceStatus, Participant, ParticipantStatus
+from dashboard.eventlog.event_types import EventType
 from dashboard.eventlog.timeline import TimelineEntry, timeline
-from dashboard.models import Event, OperatorAction
+from dashboard.models import ActionOutcome, Event, OperatorAction
 
 
 def _with_counts(conferences: QuerySet[Conference]) -> QuerySet[Conference]:
+    joined = Q(participants__status=ParticipantStatus.JOINED)
     return conferences.annotate(
-        live_participants=Count("participants", filter=Q(participants__status=ParticipantStatus.JOINED))
+        live_participants=Count("participants", filter=joined),
+        muted_participants=Count("participants", filter=joined & Q(participants__muted=True)),
+        held_participants=Count("participants", filter=joined & Q(participants__on_hold=True)),
     )
 
 
@@ -38,6 +42,44 @@ def with_callers(participants: QuerySet[Participant]) -> QuerySet[Participant]:
         caller=Subquery(call.values("from_number")[:1]),
         caller_name=Subquery(call.values("caller_id_name")[:1]),
     )
+
+
+def present(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Those still in their conference (joining or joined), in the order they came."""
+    return with_callers(participants.exclude(status=ParticipantStatus.LEFT)).order_by("joined_at", "id")
+
+
+def live_floor() -> list[Conference]:
+    """The live conferences, each with `floor_participants`: who is in it now, named."""
+    conferences = list(live_conferences())
+    by_pk = {conference.pk: conference for conference in conferences}
+    for conference in conferences:
+        conference.floor_participants = []
+    for participant in present(Participant.objects.filter(conference__in=list(by_pk))):
+        by_pk[participant.conference_id].floor_participants.append(participant)
+    return conferences
+
+
+def conference_recording(conference: Conference) -> bool:
+    """Whether a recording the dashboard started runs (Telnyx sends no webhook when one starts)."""
+    last = (
+        OperatorAction.objects.filter(
+            conference_id=conference.conference_id,
+            target_type="conference",
+            outcome=ActionOutcome.OK,
+            action__in=("record_start", "record_stop"),
+        )
+        .order_by("-created_at", "-id")
+        .only("action", "created_at")
+        .first()
+    )
+    if last is None or last.action == "record_stop":
+        return False
+    return not Event.objects.filter(
+        conference_id=conference.conference_id,
+        event_type=EventType.CONFERENCE_RECORDING_SAVED,
+        received_at__gt=last.created_at,
+    ).exists()
 
 
 def conference_participants(*, conference: Conference) -> QuerySet[Participant]:

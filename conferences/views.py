@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from calls.selectors import call_name_for
 from conferences import selectors, services
+from conferences.live import row_context
 from conferences.models import Conference, Participant
 from dashboard.actions.spec import action_spec, actions_for
 from dashboard.actions.web import available_actions, handle_action_post
@@ -45,7 +46,14 @@ def _detail_page(
 
 @login_required
 def live_conferences(request: HttpRequest) -> HttpResponse:
-    return render(request, "conferences/live.html", {"conferences": selectors.live_conferences()})
+    can_act = request.user.has_perm("dashboard.conference_mute")
+    conferences = [row_context(conference, can_act) for conference in selectors.live_floor()]
+    context = {
+        "conferences": conferences,
+        "can_act": can_act,
+        "can_act_on_participants": request.user.has_perm("dashboard.participant_mute"),
+    }
+    return render(request, "conferences/live.html", context)
 
 
 @login_required

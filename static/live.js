@@ -66,7 +66,10 @@
     row.dataset.removing = "1";
     setTimeout(() => {
       if (row.isConnected && row.dataset.alive === "0" && !isBusy(row)) {
+        const parent = row.dataset.parent && document.getElementById(row.dataset.parent);
+        for (const child of childrenOf(row)) child.remove();
         row.remove();
+        if (parent) summarise(parent);
         updateCount();
       } else {
         delete row.dataset.removing;
@@ -132,12 +135,13 @@
       existing.replaceWith(row);
       sortInto(row);
       placed(row);
+      summariseAround(row);
       if (hadFocus) keepFocus(row);
       announce(existing, row);
       if (!message.alive) scheduleRemoval(row);
     } else if (message.alive && acceptsNewRows(message.kind)) {
       const row = fragment(message.html);
-      rowsBody().appendChild(row);
+      if (!addRow(rowsBody(), row)) return;
       sortInto(row);
       placed(row);
       announce(null, row);
@@ -186,7 +190,55 @@
 
   function acceptsNewRows(kind) {
     const tbody = rowsBody();
-    return Boolean(tbody) && tbody.dataset.accepts === kind;
+    return Boolean(tbody) && (tbody.dataset.accepts || "").split(" ").includes(kind);
+  }
+
+  // --- rows under a row: a conference's participants follow it (data-parent names its row) --------
+  function childrenOf(head) {
+    const rows = [];
+    for (let next = head.nextElementSibling; next && next.dataset.parent === head.id; next = next.nextElementSibling) rows.push(next);
+    return rows;
+  }
+
+  // A new row at the end, or a child at the end of its parent's group; false: its parent is not here.
+  function addRow(tbody, row) {
+    const parentId = row.dataset.parent;
+    if (!parentId) {
+      tbody.appendChild(row);
+      return true;
+    }
+    const parent = document.getElementById(parentId);
+    if (!parent || parent.parentElement !== tbody) return false;
+    const group = childrenOf(parent);
+    (group.length ? group[group.length - 1] : parent).after(row);
+    summarise(parent);
+    return true;
+  }
+
+  // A parent row's figures from the rows under it: how many are there, muted, on hold, and who has
+  // the floor (a floor change re-renders the conference row only, not its participants).
+  function summarise(parent) {
+    if (!parent || parent.dataset.floor === undefined) return;
+    const present = childrenOf(parent).filter((row) => row.dataset.alive !== "0");
+    const counts = {
+      present: present.length,
+      muted: present.filter((row) => row.dataset.muted === "1").length,
+      held: present.filter((row) => row.dataset.held === "1").length,
+    };
+    for (const [name, value] of Object.entries(counts)) {
+      const out = parent.querySelector(`[data-count="${name}"]`);
+      if (out && out.textContent !== String(value)) out.textContent = String(value);
+    }
+    for (const row of present) {
+      const badge = row.querySelector(".badge.talking");
+      const talking = Boolean(parent.dataset.floor) && row.dataset.leg === parent.dataset.floor;
+      if (badge && badge.hidden === talking) badge.hidden = !talking;
+    }
+  }
+
+  function summariseAround(row) {
+    if (!row) return;
+    summarise(row.dataset.parent ? document.getElementById(row.dataset.parent) : row);
   }
 
   function flushPending() {
@@ -217,6 +269,7 @@
           }
         }
         sortAll();
+        for (const head of rowsBody() ? rowsBody().querySelectorAll(":scope > [data-floor]") : []) summarise(head);
         refreshView();
         tick();
         document.dispatchEvent(new CustomEvent("switchboard:synced"));
@@ -236,7 +289,7 @@
       const existing = document.getElementById(row.id);
       const imported = document.importNode(row, true);
       if (!existing) {
-        mine.appendChild(imported);
+        addRow(mine, imported);
       } else if (isBusy(existing)) {
         pending.set(row.id, { dom_id: row.id, version: Number(row.dataset.version), alive: row.dataset.alive === "1", html: row.outerHTML, kind: "" });
       } else if (Number(existing.dataset.version || 0) !== Number(row.dataset.version)) {
@@ -394,25 +447,32 @@
     return sort.descending ? -order : order;
   }
 
+  // Rows under a row move with it: only top-level rows are sorted.
+  function heads(tbody) {
+    return Array.from(tbody.children).filter((row) => !row.dataset.parent);
+  }
+
   function sortAll() {
     const tbody = rowsBody();
     if (!sort || !tbody || !sortTable) return;
-    const rows = Array.from(tbody.children);
+    const rows = heads(tbody);
     const sorted = rows.slice().sort(compareRows);
     if (sorted.every((row, index) => row === rows[index])) return;
-    tbody.append(...sorted);
+    tbody.append(...sorted.flatMap((row) => [row, ...childrenOf(row)]));
   }
 
-  // One row to its sorted place, moved only when it is out of order.
+  // One row (and those under it) to its sorted place, moved only when it is out of order.
   function sortInto(row) {
-    if (!sort || !sortTable || row.parentElement !== rowsBody()) return;
-    const before = row.previousElementSibling;
-    const after = row.nextElementSibling;
-    if ((!before || compareRows(before, row) <= 0) && (!after || compareRows(row, after) <= 0)) return;
+    if (!sort || !sortTable || row.dataset.parent || row.parentElement !== rowsBody()) return;
     const tbody = row.parentElement;
-    row.remove();
-    const next = Array.from(tbody.children).find((other) => compareRows(row, other) < 0);
-    tbody.insertBefore(row, next || null);
+    const rows = heads(tbody);
+    const index = rows.indexOf(row);
+    const before = rows[index - 1];
+    const after = rows[index + 1];
+    if ((!before || compareRows(before, row) <= 0) && (!after || compareRows(row, after) <= 0)) return;
+    const group = [row, ...childrenOf(row)];
+    const next = rows.find((other) => other !== row && compareRows(row, other) < 0);
+    for (const member of group) tbody.insertBefore(member, next || null);
   }
 
   function showSort() {
@@ -469,7 +529,7 @@
     if (!tbody) return;
     let visible = 0;
     for (const row of tbody.children) {
-      if (!row.hidden && row.dataset.alive !== "0") visible += 1;
+      if (!row.hidden && row.dataset.alive !== "0" && !row.dataset.parent) visible += 1;
     }
     const counter = document.querySelector("[data-live-count]");
     if (counter && counter.textContent !== String(visible)) counter.textContent = String(visible);

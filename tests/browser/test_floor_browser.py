@@ -4,6 +4,7 @@ actions with confirmation, and only the actions that fit a call's state."""
 import pytest
 
 from calls.models import Call
+from conferences.models import Conference, Participant
 from dashboard.models import OperatorAction
 from tests.support.waiting import eventually
 
@@ -107,3 +108,41 @@ def test_a_ringing_call_and_an_answered_one_offer_what_fits_them(
     assert "Answer" not in answered_offers
     assert {"Bridge", "Enqueue", "Speak", "Start recording", "Hang up"} <= answered_offers
     assert not {"Pause recording", "Stop forking", "Leave queue"} & answered_offers
+
+
+def test_the_conference_list_shows_who_is_in_each_and_acts_on_them(
+    login, supervisor, simulator, live_dashboard
+):
+    page = login(supervisor, "pw-" + supervisor.username)
+    page.goto(f"{live_dashboard.url}/conferences/")
+    page.wait_for_selector("#live-status[data-state=live]")
+    handle = simulator.world.start_conference(name="Escalations", participants=2)
+    assert eventually(
+        lambda: Participant.objects.filter(conference__conference_id=handle.id, status="joined").count() == 2
+    )
+    conference = Conference.objects.get(conference_id=handle.id)
+    first, second = conference.participants.order_by("pk")
+    row = f"#conference-{conference.pk}"
+    page.wait_for_selector(
+        f"{row} + #floor-participant-{first.pk} + #floor-participant-{second.pk}", timeout=10_000
+    )
+    assert page.locator(f"{row} [data-count=present]").inner_text() == "2"
+    assert page.locator(f"{row} form[action$='/actions/mute/'] button").count() == 1
+
+    # A participant's name opens its actions; muting shows in its row and in the conference's counts.
+    member = f"#floor-participant-{first.pk}"
+    page.click(f"{member} summary")
+    page.click(f"{member} button[value=mute]")
+    page.wait_for_selector(f"{member} .badge.muted", timeout=10_000)
+    page.wait_for_function(
+        f"document.querySelector('{row} [data-count=muted]').textContent === '1'", timeout=10_000
+    )
+    assert Participant.objects.get(pk=first.pk).muted
+
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.click(f"{row} form[action$='/actions/end/'] button")
+    page.wait_for_selector(".messages .success", timeout=10_000)
+    assert len(asked) == 1 and asked[0].endswith(" and hang up everyone in it? This cannot be undone.")
+    assert eventually(lambda: Conference.objects.get(pk=conference.pk).status == "completed")
+    page.wait_for_selector(f"{row}[data-alive='0']", state="attached", timeout=10_000)
