@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dashboard.actions.spec import PIN_LIST, PIN_ONE, ActionSpec
+from dashboard.db.storable import storable, storable_form_data
 from dashboard.eventlog.incoming import IncomingEvent
 from dashboard.eventlog.ingest import ingest_events
 from dashboard.models import ActionOutcome, OperatorAction
@@ -128,18 +129,6 @@ def _submitted(form: forms.Form) -> dict:
     return redact(data)
 
 
-def _without_nul(value: object) -> object:
-    """NULs as U+FFFD: forms refuse them, but the record of the refused attempt must still store,
-    and PostgreSQL's text and JSON cannot hold a NUL."""
-    if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")
-    if isinstance(value, list):
-        return [_without_nul(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key).replace("\x00", "\ufffd"): _without_nul(item) for key, item in value.items()}
-    return value
-
-
 def _record(
     *,
     user,
@@ -157,12 +146,12 @@ def _record(
         channel=channel,
         action=action,
         target_type=target.kind,
-        call_control_id=_without_nul(target.call_control_id),
-        conference_id=_without_nul(target.conference_id),
-        participant_id=target.participant_id,
-        parameters=_without_nul(parameters),
+        call_control_id=storable(target.call_control_id),
+        conference_id=storable(target.conference_id),
+        participant_id=storable(target.participant_id),
+        parameters=storable(parameters),
         outcome=outcome,
-        **{name: _without_nul(value) for name, value in extra.items()},
+        **{name: storable(value) for name, value in extra.items()},
     )
 
 
@@ -216,7 +205,8 @@ def perform_action(
         if earlier is not None:
             return earlier  # a double click: the first submission already did (or tried) it
     with log_context(user=getattr(user, "username", ""), call_control_id=target.call_control_id):
-        form = spec.form(data)
+        # Made storable here, once: what is validated, sent, recorded and shown is the same text.
+        form = spec.form(storable_form_data(data))
         _check_permission(user, channel, spec, target, form)
         _check_state(user, channel, spec, target, form)
         params = _validated(user, channel, spec, target, form)
