@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from calls.forms import SUPERVISOR_ROLES
 from calls.supervision.api import RESPONSES, SupervisionSerializer, attempt, requested_role, submission_key
 from calls.supervision.models import SupervisorRole
 from calls.supervision.views import respond, respond_invalid
@@ -53,7 +54,7 @@ def supervise(request: HttpRequest, conference_id: str) -> HttpResponse:
 
 
 class ConferenceRoleSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=SupervisorRole.values)
+    role = serializers.ChoiceField(choices=SUPERVISOR_ROLES)
     participant = serializers.CharField(required=False, help_text="a participant's call_control_id: whisper to them alone")
 
 

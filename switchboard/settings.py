@@ -378,6 +378,8 @@ SPECTACULAR_SETTINGS = {
         "RecordingTrimEnum": "dashboard.actions.fields.RECORDING_TRIM",
         "TrackEnum": "calls.forms.RECORDING_TRACKS",
         "MediaTrackEnum": "calls.forms.MEDIA_TRACKS",
+        "SupervisorRoleEnum": "calls.forms.SUPERVISOR_ROLES",
+        "SupervisionStateEnum": "calls.supervision.models.SUPERVISION_STATES",
     },
 }
 

@@ -15,10 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from calls.forms import SUPERVISOR_ROLES
 from calls.selectors import call_get
 from calls.supervision import selectors, services
 from calls.supervision.forms import NO_PHONE
-from calls.supervision.models import Supervision, SupervisorRole
+from calls.supervision.models import SUPERVISION_STATES, Supervision
 from dashboard.actions.api import error_body
 from dashboard.actions.runner import ActionDenied, ActionInvalid
 from dashboard.models import ActionOutcome, OperatorAction
@@ -30,6 +31,8 @@ class SupervisionSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="username", read_only=True)
     target = serializers.CharField(source="target_call_control_id", read_only=True, help_text="the supervised leg")
     supervisor_call_control_id = serializers.CharField(read_only=True, help_text="the supervisor's leg")
+    role = serializers.ChoiceField(choices=SUPERVISOR_ROLES, read_only=True)
+    state = serializers.ChoiceField(choices=SUPERVISION_STATES, read_only=True)
 
     class Meta:
         model = Supervision
@@ -52,7 +55,7 @@ class SupervisionSerializer(serializers.ModelSerializer):
 
 
 class RoleSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=SupervisorRole.values)
+    role = serializers.ChoiceField(choices=SUPERVISOR_ROLES)
 
 
 class CanSupervise(BasePermission):

@@ -24,6 +24,7 @@ class SupervisionState(models.TextChoices):
     FAILED = "failed", "not started"
 
 
+SUPERVISION_STATES = tuple(SupervisionState.values)  # the API's enum of them
 ROLE_PHRASES = {"monitor": "Listening to", "whisper": "Whispering to", "barge": "Barged into"}
 # How a live list marks the supervised call: "monitored by sam".
 MARK_PHRASES = {"monitor": "monitored by", "whisper": "whispered to by", "barge": "barged into by"}

@@ -97,3 +97,32 @@ def test_telnyxs_refusal_shows_in_the_bar(login, supervisor, simulator):
     expect(page.locator("#messages")).to_contain_text("90033")
     bar.get_by_role("button", name="Close").click()
     expect(page.locator(".supervision-bar")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("width", "scheme"), [(390, "light"), (390, "dark"), (1440, "dark")], ids=["390-light", "390-dark", "1440-dark"]
+)
+def test_the_bar_fits_and_passes_axe(browser, login, supervisor, simulator, live_dashboard, width, scheme):
+    from tests.browser.test_every_page_browser import check, open_as
+
+    UserProfile.objects.create(user=supervisor, supervisor_phone=PHONE)
+    handle = simulator.world.answered_call("+13125550142", "+13125550100", caller_id_name="Ana Ruiz")
+    assert eventually(lambda: Call.objects.filter(call_control_id=handle.call_control_id, state="answered").exists())
+    first = login(supervisor, "pw-sam-supervisor")
+    first.locator(f'tr[data-key="call:{handle.call_control_id}"]').get_by_role("button", name=re.compile("^Listen")).click()
+    expect(first.locator(".supervision-bar .supervision-state")).to_have_text("connected", timeout=10_000)
+
+    # Another device of the same person: the bar is there from the first render.
+    page = open_as(browser, live_dashboard, supervisor, {"width": width, "height": 844 if width == 390 else 900}, scheme)
+    try:
+        problems = []
+        for name, path in (("live-calls", "/calls/"), ("call", f"/calls/{handle.call_control_id}/")):
+            page.goto(live_dashboard.url + path)
+            page.wait_for_selector("#live-status[data-state=live]")
+            expect(page.locator(".supervision-bar .supervision-state")).to_have_text("connected")
+            if name == "live-calls":
+                expect(page.locator(f'tr[data-key="call:{handle.call_control_id}"] .supervision-mark')).to_be_visible()
+            problems += check(page, f"{width}-{scheme}-supervision-{name}", full_page=False)
+        assert problems == []
+    finally:
+        page.context.close()
