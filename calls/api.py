@@ -12,15 +12,21 @@ from rest_framework.views import APIView
 
 from calls import selectors, services
 from calls.models import Call
-from dashboard.actions.api import ACTION_RESPONSES, run_action_for_api
+from dashboard.actions.api import ACTION_RESPONSES, IDEMPOTENCY_KEY, run_action_for_api
 from dashboard.actions.schema import request_serializer
 from dashboard.actions.spec import ActionSpec, action_spec
+from dashboard.eventlog.api import ApiModelSerializer, UtcDateTimeField
+
+CALL_DIRECTIONS = ("incoming", "outgoing")
 
 
-class CallSerializer(serializers.ModelSerializer):
+class CallSerializer(ApiModelSerializer):
     # `from` is a Python keyword: declared through the field map below.
     to = serializers.CharField(source="to_number", read_only=True)
-    end_time = serializers.DateTimeField(source="ended_at", read_only=True)
+    end_time = UtcDateTimeField(source="ended_at", read_only=True, allow_null=True)
+    direction = serializers.ChoiceField(
+        choices=CALL_DIRECTIONS, allow_blank=True, read_only=True, help_text="empty until Telnyx says"
+    )
     queue = serializers.CharField(source="queue_name", read_only=True)
 
     class Meta:
@@ -76,11 +82,12 @@ class CallAction(APIView):
 
     @extend_schema(exclude=True)
     def post(self, request: Request, call_control_id: str, action: str) -> Response:
-        if action_spec("call", action) is None or action == "dial":
+        spec = action_spec("call", action)
+        if spec is None or action == "dial":
             raise Http404("No such call action")
         call = selectors.call_get(call_control_id=call_control_id)
         return run_action_for_api(
-            partial(services.call_run_command, user=request.user, call=call, action=action), request.data
+            partial(services.call_run_command, user=request.user, call=call, action=action), request, spec
         )
 
 
@@ -93,6 +100,7 @@ def call_action_view(spec: ActionSpec) -> Callable:
             summary=spec.label,
             description=f"{spec.description} Returns the audit record.",
             request=request_serializer(spec),
+            parameters=[IDEMPOTENCY_KEY],
             responses=ACTION_RESPONSES,
             tags=["call actions"],
         )
@@ -109,8 +117,10 @@ class CallDial(APIView):
     @extend_schema(
         operation_id="call_dial",
         request=request_serializer(action_spec("call", "dial")),
+        parameters=[IDEMPOTENCY_KEY],
         responses=ACTION_RESPONSES,
         tags=["call actions"],
     )
     def post(self, request: Request) -> Response:
-        return run_action_for_api(partial(services.call_dial, user=request.user), request.data)
+        spec = action_spec("call", "dial")
+        return run_action_for_api(partial(services.call_dial, user=request.user), request, spec)

@@ -14,12 +14,13 @@ from rest_framework.views import APIView
 from conferences import selectors, services
 from conferences.models import Conference, Participant
 from conferences.views import participant_actions_for
-from dashboard.actions.api import ACTION_RESPONSES, run_action_for_api
+from dashboard.actions.api import ACTION_RESPONSES, IDEMPOTENCY_KEY, run_action_for_api
 from dashboard.actions.schema import request_serializer
 from dashboard.actions.spec import ActionSpec, action_spec
+from dashboard.eventlog.api import ApiModelSerializer
 
 
-class ConferenceSerializer(serializers.ModelSerializer):
+class ConferenceSerializer(ApiModelSerializer):
     id = serializers.CharField(source="conference_id", read_only=True)
     participant_count = serializers.IntegerField(source="live_participants", read_only=True)
 
@@ -43,7 +44,7 @@ class ConferenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ApiModelSerializer):
     conference = serializers.SerializerMethodField()
 
     class Meta:
@@ -107,12 +108,14 @@ class ConferenceAction(APIView):
 
     @extend_schema(exclude=True)
     def post(self, request: Request, conference_id: str, action: str) -> Response:
-        if action_spec("conference", action) is None:
+        spec = action_spec("conference", action)
+        if spec is None:
             raise Http404("No such conference action")
         conference = selectors.conference_get(conference_id=conference_id)
         return run_action_for_api(
             partial(services.conference_run_command, user=request.user, conference=conference, action=action),
-            request.data,
+            request,
+            spec,
         )
 
 
@@ -129,13 +132,23 @@ class ParticipantAction(APIView):
             partial(
                 services.participant_run_command, user=request.user, participant=participant, action=action
             ),
-            request.data,
+            request,
+            action_spec("participant", action),
         )
+
+
+# Operation names a generated client offers, where the action's own name says less than its label.
+_OPERATION_NAMES = {
+    ("participant", "update"): "participant_set_supervisor_role",
+    ("participant", "participant_update"): "participant_update_settings",
+    ("participant", "texml_update"): "participant_update_texml",
+}
 
 
 def _documented(spec: ActionSpec) -> dict:
     return {
-        "operation_id": f"{spec.target}_{spec.name}",
+        "operation_id": _OPERATION_NAMES.get((spec.target, spec.name), f"{spec.target}_{spec.name}"),
+        "parameters": [IDEMPOTENCY_KEY],
         "summary": spec.label,
         "description": f"{spec.description} Returns the audit record.",
         "request": request_serializer(spec),

@@ -82,7 +82,9 @@ redoc_view = login_required(RedocPage.as_view())
 _CHOICE_LINE = re.compile(r"^\* `(?P<value>[^`]*)` - (?P<label>.*)$")
 
 
-def drop_redundant_choice_descriptions(result: dict, generator: object, request: object, public: bool) -> dict:
+def drop_redundant_choice_descriptions(
+    result: dict, generator: object, request: object, public: bool
+) -> dict:
     """POSTPROCESSING_HOOKS: drf-spectacular describes every enum as a Markdown list, "* `always` - always".
     A line whose label only repeats its value says nothing the enum does not: it goes, and a description
     left with nothing goes too. Lines that explain ("* `parked` - ringing") stay, rendered as lists by
@@ -109,4 +111,38 @@ def drop_redundant_choice_descriptions(result: dict, generator: object, request:
                 clean(item)
 
     clean(result)
+    return result
+
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+# Errors any operation can answer, by when they happen.
+_COMMON_ERRORS = {
+    "400": "Invalid input: an unknown or malformed query parameter or field, named in `fields`.",
+    "401": "No credentials, or bad ones: send `Authorization: Token <key>` (the answer says `WWW-Authenticate: Token`).",
+    "403": "Authenticated, without permission (or, with a session, without its CSRF token).",
+}
+_NOT_FOUND = "No such object."
+_THROTTLED = "Too many requests: wait the `Retry-After` header's seconds."
+
+
+def document_errors_and_ids(result: dict, generator: object, request: object, public: bool) -> dict:
+    """POSTPROCESSING_HOOKS: every operation documents the errors it can answer, in the one error
+    shape; ids in paths are never empty."""
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            errors = dict(_COMMON_ERRORS)
+            if "{" in path:
+                errors["404"] = _NOT_FOUND
+            if method != "get" or "/export." in path:
+                errors["429"] = _THROTTLED
+            for status, description in errors.items():
+                responses.setdefault(
+                    status, {"description": description, "content": {"application/json": {"schema": _ERROR}}}
+                )
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "string":
+                    parameter["schema"].setdefault("minLength", 1)
     return result

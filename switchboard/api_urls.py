@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from calls import api as calls_api
 from calls.supervision import api as supervision_api
@@ -6,6 +6,7 @@ from conferences import api as conferences_api
 from conferences import supervision_views as conference_supervision
 from dashboard.actions.spec import actions_for
 from dashboard.eventlog import api
+from dashboard.web.api_errors import api_not_found
 
 # One documented operation per action, before the catch-all URLs that answer 404 for other names.
 call_actions = [
@@ -14,7 +15,9 @@ call_actions = [
     if spec.name != "dial"
 ]
 conference_actions = [
-    path(f"conferences/<tid:conference_id>/actions/{spec.name}/", conferences_api.conference_action_view(spec))
+    path(
+        f"conferences/<tid:conference_id>/actions/{spec.name}/", conferences_api.conference_action_view(spec)
+    )
     for spec in actions_for("conference")
 ]
 participant_actions = [
@@ -68,4 +71,6 @@ urlpatterns = [
     ),
     path("events/", api.EventList.as_view(), name="api-events"),
     path("history/", include("operations.history.api_urls")),
+    # Last: any other path under /api/ is a 404 in the API's error shape, never an HTML page.
+    re_path(r"^.*$", api_not_found),
 ]

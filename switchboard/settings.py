@@ -334,14 +334,16 @@ STORAGES = {
 SERVESTATIC_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 REST_FRAMEWORK = {
+    # The token first: a request with neither answers 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "dashboard.web.pagination.CappedLimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "dashboard.web.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["dashboard.web.api_filters.StrictFilterBackend"],
+    "EXCEPTION_HANDLER": "dashboard.web.api_errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
@@ -366,6 +368,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "switchboard.api_docs.drop_redundant_choice_descriptions",
+        "switchboard.api_docs.document_errors_and_ids",
     ],
     # No badge fetched from swagger.io's online validator. No deep links: Swagger UI draws each one as a
     # link inside the operation's toggle button, controls nested in a control (Redoc keeps deep links).
@@ -378,6 +381,7 @@ SPECTACULAR_SETTINGS = {
         "RecordingTrimEnum": "dashboard.actions.fields.RECORDING_TRIM",
         "TrackEnum": "calls.forms.RECORDING_TRACKS",
         "MediaTrackEnum": "calls.forms.MEDIA_TRACKS",
+        "CallDirectionEnum": "calls.api.CALL_DIRECTIONS",
         "SupervisorRoleEnum": "calls.forms.SUPERVISOR_ROLES",
         "SupervisionStateEnum": "calls.supervision.models.SUPERVISION_STATES",
     },

@@ -62,9 +62,14 @@ def _camel(name: str) -> str:
 @cache
 def request_serializer(spec: ActionSpec) -> type[serializers.Serializer]:
     """A serializer naming the action's body fields exactly as the API accepts them."""
-    fields = {name: serializer_field(field) for name, field in spec.form.base_fields.items() if field is not None}
+    # Telnyx's names: `from`, not the form's `from_` (accepted too).
+    fields = {
+        name.removesuffix("_"): serializer_field(field)
+        for name, field in spec.form.base_fields.items()
+        if field is not None
+    }
     fields["submission_id"] = serializers.CharField(
-        required=False, max_length=64, help_text="One per submission: a repeat returns the first attempt's record."
+        required=False, max_length=64, help_text="As the Idempotency-Key header, which takes precedence."
     )
     name = f"{_camel(spec.target)}{_camel(spec.name)}Request"
     return type(name, (serializers.Serializer,), {**fields, "__doc__": spec.description})

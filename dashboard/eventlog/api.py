@@ -1,5 +1,8 @@
-"""Read API for the event log, and the API root."""
+"""Read API for the event log, the API root, and the one timestamp format every API answer uses."""
 
+from datetime import UTC, datetime
+
+from django.db import models
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.decorators import api_view
@@ -9,14 +12,48 @@ from rest_framework.reverse import reverse
 
 from dashboard.models import Event
 
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
-class EventSerializer(serializers.ModelSerializer):
+
+def utc_iso(moment: datetime) -> str:
+    """ISO 8601 in UTC, with microseconds and Z: the API's, CSV's and JSON exports' one format."""
+    return moment.astimezone(UTC).strftime(UTC_FORMAT)
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """Always UTC (never the reader's zone a page would use), always with microseconds."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("format", UTC_FORMAT)
+        kwargs.setdefault("default_timezone", UTC)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: datetime | None) -> str | None:
+        return None if value is None else utc_iso(value)
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    """The base of every API serializer: model timestamps as UtcDateTimeField."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: UtcDateTimeField,
+    }
+
+
+class EventSerializer(ApiModelSerializer):
     id = serializers.CharField(source="event_id", read_only=True)
+    seq = serializers.IntegerField(
+        source="pk",
+        read_only=True,
+        help_text="Position in the log, rising with each stored event: `?after=<seq>`",
+    )
 
     class Meta:
         model = Event
         fields = [
             "id",
+            "seq",
             "event_type",
             "source",
             "occurred_at",
@@ -37,7 +74,7 @@ class EventList(generics.ListAPIView):
     filterset_fields = ["event_type", "source", "call_control_id", "call_session_id", "conference_id"]
 
     def get_queryset(self):  # noqa: ANN201
-        return Event.objects.order_by("-received_at", "-id")
+        return Event.objects.all()
 
 
 @extend_schema(exclude=True)

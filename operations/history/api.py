@@ -1,6 +1,5 @@
 """History searches through the API: the pages' FilterSets, Telnyx's field names, capped counts."""
 
-
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
@@ -15,14 +14,16 @@ from calls.api import CallSerializer
 from conferences.api import ConferenceSerializer
 from dashboard.actions.api import OperatorActionSerializer
 from dashboard.eventlog.api import EventSerializer
-from dashboard.web.pagination import CappedLimitOffsetPagination
+from dashboard.web.pagination import HistoryPagination
 from operations.history import services
 from operations.history.export import FORMATS, export_response
 from operations.history.resources import RESOURCES
 
 
 class CallHistorySerializer(CallSerializer):
-    duration_secs = serializers.FloatField(read_only=True, help_text="start to end; null while live")
+    duration_secs = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="start to end; null while live"
+    )
 
     class Meta(CallSerializer.Meta):
         fields = [*CallSerializer.Meta.fields, "duration_secs"]
@@ -34,7 +35,9 @@ class ConferenceHistorySerializer(ConferenceSerializer):
     # drf-spectacular's enum naming collide with the participant status (a deploy check warning).
     status = serializers.CharField(read_only=True, help_text="init, in_progress or completed")
     participants_total = serializers.IntegerField(read_only=True, help_text="everyone who ever joined")
-    duration_secs = serializers.FloatField(read_only=True, help_text="start to end; null while live")
+    duration_secs = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="start to end; null while live"
+    )
 
     class Meta(ConferenceSerializer.Meta):
         fields = [*ConferenceSerializer.Meta.fields, "participants_total", "duration_secs"]
@@ -49,7 +52,7 @@ class EventHistorySerializer(EventSerializer):
 
 class _HistoryList(generics.ListAPIView):
     resource = ""
-    pagination_class = CappedLimitOffsetPagination
+    pagination_class = HistoryPagination
 
     def get_queryset(self) -> QuerySet:
         return RESOURCES[self.resource].export_rows()

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
+from dashboard.eventlog.api import utc_iso
 from dashboard.observability import metrics
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -98,7 +99,7 @@ def _cell(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.isoformat()
+        return utc_iso(value)
     if isinstance(value, float):
         return round(value, 3)
     if isinstance(value, dict | list):
@@ -121,8 +122,13 @@ def csv_chunks(headers: list[str], rows: Iterable[tuple]) -> Generator[bytes, No
     yield buffer.getvalue().encode()
 
 
+class _ExportEncoder(DjangoJSONEncoder):
+    def default(self, o: object) -> object:
+        return utc_iso(o) if isinstance(o, datetime) else super().default(o)
+
+
 def json_chunks(headers: list[str], rows: Iterable[tuple]) -> Generator[bytes, None, None]:
-    encoder = DjangoJSONEncoder(ensure_ascii=False)
+    encoder = _ExportEncoder(ensure_ascii=False)
     parts: list[str] = ["["]
     separator = "\n"
     for count, row in enumerate(rows, 1):

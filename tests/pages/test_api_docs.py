@@ -151,8 +151,8 @@ def test_every_action_is_its_own_operation_with_a_typed_body(viewer_client):
     operation = schema["paths"]["/api/conferences/{conference_id}/participants/{participant_id}/actions/update/"]
     body = operation["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     fields = schema["components"]["schemas"][body.rsplit("/", 1)[1]]["properties"]
-    assert operation["post"]["operationId"] == "participant_update"
+    assert operation["post"]["operationId"] == "participant_set_supervisor_role"
     assert {"supervisor_role", "whisper_call_control_ids"} <= set(fields)
     assert "call_control_id" not in fields  # the participant's own leg is pinned by the server
     dial = schema["paths"]["/api/calls/dial/"]["post"]["requestBody"]["content"]["application/json"]["schema"]
-    assert schema["components"]["schemas"][dial["$ref"].rsplit("/", 1)[1]]["required"] == ["from_", "to"]
+    assert schema["components"]["schemas"][dial["$ref"].rsplit("/", 1)[1]]["required"] == ["from", "to"]

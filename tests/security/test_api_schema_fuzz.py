@@ -145,7 +145,7 @@ def test_a_time_filter_with_a_far_utc_offset_means_the_same_moment(supervisor_cl
     def found(after: str) -> int:
         answer = supervisor_client.get("/api/history/actions/", {"created_after": after})
         assert answer.status_code == 200
-        return answer.json()["count"]
+        return len(answer.json()["results"])
 
     assert found(hour_ago) == 1 and found(hour_ahead) == 0
 
