@@ -18,12 +18,20 @@ with --redis-workers workers (1 and 2) when Redis answers at --redis.
     .venv/bin/python bench/fanout.py --database-url postgres://switchboard:switchboard@127.0.0.1/switchboard_bench
 
 Target: p99 under 250 ms with 100 clients.
+
+Isolation (issue 17): while the sockets receive the burst, a plain page request (--probe, default
+/calls/) must stay fast. The script requests it one at a time before the burst (idle) and during
+it, and prints both medians:
+
+    .venv/bin/python bench/fanout.py --clients 500 --events 200 --rate 1000 --redis none   # target: p50 < 100 ms
+    .venv/bin/python bench/fanout.py --quick     # CI: a handful of sockets and calls, in-memory layer
 """
 
 import argparse
 import asyncio
 import contextlib
 import json
+import os
 import re
 import resource
 import sys
@@ -64,6 +72,7 @@ class Clients:
         self.readers: list[asyncio.Task] = []
         self.closed: list[int | None] = []  # close codes of sockets the server closed
         self.closing = False
+        self.rows = 0
 
     async def open(self, url: str, cookie: str, count: int, origin: str) -> None:
         async def one(slot: int) -> None:
@@ -87,12 +96,14 @@ class Clients:
         with contextlib.suppress(ConnectionClosed):
             async for raw in ws:
                 sink.append((clock(), raw))
+                self.rows += raw.count('"dom_id"')  # a "batch" frame carries several rows
         if not self.closing:
             self.closed.append(ws.close_code)
 
     def clear(self) -> None:
         for sink in self.received:
             sink.clear()
+        self.rows = 0
 
     def arrivals(self, wanted: set[str]) -> list[dict[str, float]]:
         """Per client: call_control_id -> first arrival time of that call's row fragment."""
@@ -100,20 +111,38 @@ class Clients:
         for sink in self.received:
             first: dict[str, float] = {}
             for at, raw in sink:
-                match = DATA_KEY.search(json.loads(raw).get("html") or "")
-                if match and match.group(1) in wanted and match.group(1) not in first:
-                    first[match.group(1)] = at
+                message = json.loads(raw)
+                for item in message.get("items") or [message]:  # a "batch" frame carries several rows
+                    match = DATA_KEY.search(item.get("html") or "")
+                    if match and match.group(1) in wanted and match.group(1) not in first:
+                        first[match.group(1)] = at
             result.append(first)
         return result
 
     def count(self) -> int:
-        return sum(len(sink) for sink in self.received)
+        """Row fragments received so far, over all clients."""
+        return self.rows
 
     async def close(self) -> None:
         self.closing = True
         for task in self.readers:
             task.cancel()
         await asyncio.gather(*(ws.close() for ws in self.sockets if ws is not None), return_exceptions=True)
+
+
+async def probe_page(url: str, cookie: str, path: str, count: int = 0, until: asyncio.Event | None = None,
+                     ) -> list[float]:
+    """Response times (ms) of `path`, requested one at a time: `count` times, or until `until` is set."""
+    import httpx
+
+    times: list[float] = []
+    async with httpx.AsyncClient(base_url=url, timeout=60, cookies={"sessionid": cookie}) as client:
+        while (until is not None and not until.is_set()) or len(times) < count:
+            started = time.perf_counter()
+            response = await client.get(path)
+            response.raise_for_status()
+            times.append((time.perf_counter() - started) * 1000)
+    return times
 
 
 async def run_round(url: str, cookie: str, args: argparse.Namespace, server_pid: int) -> dict:
@@ -127,14 +156,19 @@ async def run_round(url: str, cookie: str, args: argparse.Namespace, server_pid:
         # Idle, as pages are between calls: a socket the server drops now misses what follows.
         await asyncio.sleep(args.idle)
         clients.clear()
+        idle_pages = await probe_page(url, cookie, args.probe, count=10)
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         server_cpu_before = process_tree_cpu(server_pid)
         bodies = new_call_bodies(8_000_000, args.events)
-        sent, answers = await post_paced(url, bodies, args.rate)
         expected = args.clients * args.events
+        burst_over = asyncio.Event()
+        prober = asyncio.create_task(probe_page(url, cookie, args.probe, until=burst_over))
+        sent, answers = await post_paced(url, bodies, args.rate)
         deadline = time.perf_counter() + args.wait
         while clients.count() < expected and time.perf_counter() < deadline:
             await asyncio.sleep(0.05)
+        burst_over.set()
+        busy_pages = await prober
         await asyncio.sleep(0.2)
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
         server_cpu = process_tree_cpu(server_pid) - server_cpu_before
@@ -151,6 +185,9 @@ async def run_round(url: str, cookie: str, args: argparse.Namespace, server_pid:
         "closed": len(clients.closed),
         "close_codes": sorted(set(clients.closed), key=str),
         "server_cpu": server_cpu,
+        "page_idle": percentile(idle_pages, 0.5) if idle_pages else float("nan"),
+        "page_busy": percentile(busy_pages, 0.5) if busy_pages else float("nan"),
+        "page_busy_count": len(busy_pages),
         "client_cpu": (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime),
     }
 
@@ -192,7 +229,11 @@ def main() -> None:
     parser.add_argument("--app", default="switchboard.asgi:application",
                         help="the ASGI app to serve (to compare a variant, importable via PYTHONPATH)")
     parser.add_argument("--repeat", type=int, default=1, help="measure each configuration this many times")
+    parser.add_argument("--probe", default="/calls/", help="the page requested before and during the burst")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (CI): 5 sockets, 10 calls, in-memory only")
     args = parser.parse_args()
+    if args.quick:
+        args.clients, args.events, args.rate, args.idle, args.wait, args.redis = 5, 10, 20, 1, 3, "none"
     explicit_redis = any(arg.startswith("--redis") and arg != "--redis-workers" for arg in sys.argv[1:])
 
     configs = [("in-memory", 1)]
@@ -208,7 +249,7 @@ def main() -> None:
           f"at {args.rate:g}/s, {database}, production profile\n")
     print(f"{'layer':<10} {'workers':>7} {'pairs':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} "
           f"{'missed':>6} {'closed':>6} {'POST p50':>8} {'POST p99':>8} {'server CPU s':>12} {'µs/msg':>6} "
-          f"{'client CPU s':>12}")
+          f"{'client CPU s':>12} {'page idle':>9} {'page busy':>9} {'load':>5}")
     with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
         for layer, workers in configs:
             for attempt in range(args.repeat):
@@ -218,7 +259,8 @@ def main() -> None:
                       f"{percentile(values, 0.95):>7.1f} {percentile(values, 0.99):>7.1f} {max(values):>7.1f} "
                       f"{result['missed']:>6} {result['closed']:>6} {result['post_p50']:>8.1f} {result['post_p99']:>8.1f} "
                       f"{result['server_cpu']:>12.1f} {result['server_cpu'] / result['pairs'] * 1e6:>6.0f} "
-                      f"{result['client_cpu']:>12.1f}"
+                      f"{result['client_cpu']:>12.1f} {result['page_idle']:>9.1f} {result['page_busy']:>9.1f} "
+                      f"{os.getloadavg()[0]:>5.2f}"
                       + (f"  close codes {result['close_codes']}" if result["closed"] else ""), flush=True)
                 errors = result["server_errors"]
                 if errors:
@@ -227,7 +269,9 @@ def main() -> None:
     print(f"\ntarget: p99 < {TARGET_P99_MS} ms with 100 clients; latency = POST sent -> fragment received, "
           "per (client, event); missed = pairs never received; closed = sockets the server closed "
           f"(after {args.idle:g} s idle and during the run); server CPU = the uvicorn process tree's CPU "
-          "while the webhooks were posted and delivered, and per (client, event) pair")
+          "while the webhooks were posted and delivered, and per (client, event) pair; page idle / busy = "
+          f"median ms of GET {args.probe} before the burst and during it (target: busy < 100 ms); load = "
+          "the machine's 1-minute load average")
 
 
 if __name__ == "__main__":

@@ -567,6 +567,8 @@
         connected = true;
       } else if (message.type === "replayed") {
         replaying = false;
+      } else if (message.type === "batch") {
+        for (const item of message.items) apply(item);
       } else if (message.type === "frame") {
         document.dispatchEvent(new CustomEvent("switchboard:frame", { detail: message.frame }));
       } else if (message.dom_id) {

@@ -42,14 +42,22 @@ def _note(kind: str, pk: int, stamp: tuple, at: float) -> dict:
 
 
 def notes_for(changes: dict[str, list]) -> list[tuple[str, dict]]:
-    """The hints for a batch's changed rows ({projection name: rows}), per registered live kind."""
-    notes = []
+    """The hints for a batch's changed rows ({projection name: rows}), one message per group.
+
+    A group is sent the batch's notes together ("live.updates"): a burst of new calls costs each
+    open page one wake-up and one websocket frame per batch, not one per row.
+    """
+    grouped: dict[str, list[dict]] = {}
     at = time.time()
     for kind in live_kinds():
         for row in changes.get(kind.projection, ()):
             note = _note(kind.kind, row.pk, kind.stamp(row), at)
-            notes += [(group, note) for group in kind.groups(row)]
-    return notes
+            for group in kind.groups(row):
+                grouped.setdefault(group, []).append(note)
+    return [
+        (group, notes[0] if len(notes) == 1 else {"type": "live.updates", "notes": notes})
+        for group, notes in grouped.items()
+    ]
 
 
 async def _send_all(messages: list[tuple[str, dict]]) -> None:

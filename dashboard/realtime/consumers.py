@@ -228,6 +228,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if message["type"] == "live.update":
             await self.live_update(message)
             return
+        if message["type"] == "live.updates":
+            await self.live_updates(message)
+            return
         if message["type"] == "user.frame":
             await self.user_frame(message)
             return
@@ -243,6 +246,24 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def user_frame(self, message: dict) -> None:
         await self.send_json({"type": "frame", "frame": message["frame"]})
         metrics.WEBSOCKET_MESSAGES.inc()
+
+    async def live_updates(self, message: dict) -> None:
+        """A batch's notes for this group: their fragments in one websocket frame ("batch")."""
+        notes = message["notes"]
+        by_variant: dict[bool, list[dict]] = {}
+        for note in notes:
+            by_variant.setdefault(note["kind"] in self.acts_on, []).append(note)
+        items = []
+        for can_act, group in by_variant.items():
+            wanted = [(note["kind"], note["pk"], tuple(note["stamp"])) for note in group]
+            found = await fragments.get_many(wanted, can_act)
+            items += [_following(f, note["version"]) for note, f in zip(group, found, strict=True) if f is not None]
+        if items:
+            # The fragments are cached JSON text: the frame is joined, not encoded again.
+            await self.send(text_data='{"type": "batch", "items": [' + ", ".join(items) + "]}")
+            metrics.WEBSOCKET_MESSAGES.inc()
+            lag = time.time() - min(note.get("at", time.time()) for note in notes)
+            metrics.BROADCAST_LAG.observe(max(0.0, lag))
 
     async def live_update(self, message: dict) -> None:
         if message["kind"] == "refresh":
