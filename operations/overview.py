@@ -42,7 +42,6 @@ def overview(*, now: datetime | None = None) -> dict:
         "calls_last_minute": Call.objects.filter(start_time__gte=last_minute, start_time__lte=now).count(),
         "calls_per_minute_15": round(started_last_quarter / 15, 1),
         "on_hold": Call.objects.filter(is_alive=True, on_hold=True).count(),
-        "queued": Call.objects.filter(is_alive=True, state="queued").count(),
         "hangup_causes_today": list(
             Call.objects.filter(ended_at__gte=day_start)
             .exclude(hangup_cause="")

@@ -119,10 +119,9 @@ def queue_board(*, now: datetime | None = None) -> list[QueueFacts]:
 
 
 def queue_totals(board: list[QueueFacts]) -> dict:
-    """The overview's queue card: calls waiting in all queues and the longest wait among them."""
+    """The overview's queue card: calls waiting in all queues, the longest wait, and today's outcomes."""
     since = [facts.longest_since for facts in board if facts.longest_since]
     return {
-        "queues": len(board),
         "waiting": sum(facts.waiting_count for facts in board),
         "longest_since": min(since) if since else None,
         "answered_today": sum(facts.answered_today for facts in board),

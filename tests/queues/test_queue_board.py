@@ -63,4 +63,4 @@ def test_the_overview_has_a_queue_card(supervisor_client):
     queued_call("billing", waited=25)
     page = supervisor_client.get("/overview/").content.decode()
     card = page[page.index('id="queue-card"') :]
-    assert "waiting in 2 queues" in card[:400] and 'href="/queues/"' in page
+    assert 'id="figure-queued">2<' in card[:400] and 'href="/queues/"' in page
