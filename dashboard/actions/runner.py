@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dashboard.actions.spec import PIN_LIST, PIN_ONE, ActionSpec
+from dashboard.actions.submissions import command_id_for, scoped_submission, submission_lock
 from dashboard.db.storable import storable, storable_form_data
 from dashboard.eventlog.incoming import IncomingEvent
 from dashboard.eventlog.ingest import ingest_events
@@ -200,20 +201,40 @@ def perform_action(
     Raises ActionDenied or ActionInvalid (both already audited). Telnyx's refusals and failures
     are not raised: they are the record's outcome, with Telnyx's code, title and detail.
     """
-    if submission_id:
-        earlier = OperatorAction.objects.filter(submission_id=submission_id).first()
-        if earlier is not None:
-            return earlier  # a double click: the first submission already did (or tried) it
     with log_context(user=getattr(user, "username", ""), call_control_id=target.call_control_id):
         # Made storable here, once: what is validated, sent, recorded and shown is the same text.
         form = spec.form(storable_form_data(data))
         _check_permission(user, channel, spec, target, form)
-        _check_state(user, channel, spec, target, form)
-        params = _validated(user, channel, spec, target, form)
-        sent = _send(spec, target, params, client or shared_client())
-        _count_command(spec, sent)
-        with log_context(command_id=sent.command_id):
-            return _record_outcome(user, channel, spec, target, params, sent, submission_id)
+        if not submission_id:
+            return _checked_and_sent(user, channel, spec, target, form, client, submission="")
+        # `submission_id` is the caller's (a form's hidden field, an API Idempotency-Key): scoped to
+        # this user, action and target, and held while it runs, so a repeat gets the first record.
+        ids = (target.kind, target.call_control_id, target.conference_id, target.participant_id)
+        scoped = scoped_submission(user, spec.name, ids, submission_id)
+        with submission_lock(scoped):
+            earlier = OperatorAction.objects.filter(submission_id=scoped).first()
+            if earlier is not None:
+                return earlier  # a double click: the first submission already did (or tried) it
+            return _checked_and_sent(user, channel, spec, target, form, client, submission=scoped)
+
+
+def _checked_and_sent(
+    user,  # noqa: ANN001
+    channel: str,
+    spec: ActionSpec,
+    target: ActionTarget,
+    form: forms.Form,
+    client: TelnyxClient | None,
+    *,
+    submission: str,
+) -> OperatorAction:
+    _check_state(user, channel, spec, target, form)
+    params = _validated(user, channel, spec, target, form)
+    command_id = command_id_for(submission) if submission else new_command_id()
+    sent = _send(spec, target, params, client or shared_client(), command_id)
+    _count_command(spec, sent)
+    with log_context(command_id=sent.command_id):
+        return _record_outcome(user, channel, spec, target, params, sent, submission)
 
 
 def _count_command(spec: ActionSpec, sent: "_Sent") -> None:
@@ -289,8 +310,9 @@ def _path_ids(spec: ActionSpec, target: ActionTarget, telnyx: TelnyxClient) -> M
     return {**target.path_ids, **target.look_up_ids(telnyx)}
 
 
-def _send(spec: ActionSpec, target: ActionTarget, params: dict, telnyx: TelnyxClient) -> _Sent:
-    command_id = new_command_id()
+def _send(
+    spec: ActionSpec, target: ActionTarget, params: dict, telnyx: TelnyxClient, command_id: str
+) -> _Sent:
     started = time.perf_counter()
     sent = _Sent(command_id=command_id, latency_ms=0.0)
     try:
