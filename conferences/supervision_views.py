@@ -50,6 +50,8 @@ def supervise(request: HttpRequest, conference_id: str) -> HttpResponse:
         message = f"Could not supervise {supervision.target_name}: {supervision.outcome}"
         return respond(request, ok=False, message=message, back=back, status=422)
     message = f"Ringing your phone ({supervision.supervisor_phone}); once you answer you join {supervision.target_name}."
+    if record.action != "supervise":  # already in this conference: the role was switched
+        message = f"{supervision.role_phrase} {supervision.target_name}."
     return respond(request, ok=True, message=message, back=back)
 
 

@@ -14,7 +14,7 @@ from calls.services import call_run_command, call_target
 from calls.supervision import selectors
 from calls.supervision.actions import SUPERVISE
 from calls.supervision.hooks import conference_supervision, follow_leg
-from calls.supervision.models import Supervision, SupervisionState
+from calls.supervision.models import Supervision, SupervisionState, SupervisorRole
 from calls.supervision.notify import supervision_changed
 from dashboard.actions.runner import ActionTarget, perform_action
 from dashboard.actions.spec import ActionSpec, action_spec
@@ -82,10 +82,21 @@ def start_supervision(
     """Send the supervisor's dial (`spec`, audited on `target`) and keep `supervision` (unsaved,
     its target filled in) linked to the new leg.
 
-    A supervision already running for the user is left first: one phone, one call at a time.
+    One phone, one call at a time: a supervision already running for the user on the same target
+    is kept (a double click) or switched to the new role once connected; any other is left first.
     """
     previous = selectors.active_supervision_of(user)
     if previous is not None and spec.allowed_for(user):
+        same_target = (previous.target_call_control_id, previous.conference_id) == (
+            supervision.target_call_control_id,
+            supervision.conference_id,
+        )
+        if same_target and previous.dial_action is not None and previous.role == data["role"]:
+            return previous, previous.dial_action
+        if same_target and previous.state == SupervisionState.CONNECTED and data["role"] in SupervisorRole.values:
+            return previous, switch_role(
+                user=user, supervision=previous, role=data["role"], channel=channel, submission_id=submission_id, client=client
+            )
         leave(user=user, supervision=previous, channel=channel, client=client)
     record = perform_action(
         user=user,

@@ -74,6 +74,8 @@ def supervise(request: HttpRequest, call_control_id: str) -> HttpResponse:
             request, ok=False, message=f"Could not supervise {supervision.target_name}: {supervision.outcome}", back=back, status=422
         )
     message = f"Ringing your phone ({supervision.supervisor_phone}) to supervise {supervision.target_name}."
+    if record.action != "supervise":  # already on this call: the role was switched
+        message = f"{supervision.role_phrase} {supervision.target_name}."
     return respond(request, ok=True, message=message, back=back)
 
 

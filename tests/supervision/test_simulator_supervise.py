@@ -4,6 +4,7 @@ its role, and a refused dial places no call."""
 
 import httpx
 import pytest
+import telnyx
 from django.conf import settings
 
 from simulator.server import SimulatorServer
@@ -114,3 +115,30 @@ def test_the_supervisor_role_is_one_of_telnyxs_three(sim: SimulatorServer, api: 
     response = supervise(api, live_call, "none")
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "10032"
+
+
+def test_telnyxs_sdk_supervises_through_the_simulator(sim: SimulatorServer, live_call: str) -> None:
+    """The official SDK is the referee: its `calls.dial` fields and `switch_supervisor_role` work as documented."""
+    with telnyx.Telnyx(api_key=settings.TELNYX_API_KEY, base_url=sim.base_url, max_retries=0) as sdk:
+        dialled = sdk.calls.dial(
+            connection_id=settings.TELNYX_CONNECTION_ID,
+            to=SUPERVISOR,
+            from_="+13125550100",
+            supervise_call_control_id=live_call,
+            supervisor_role="whisper",
+        )
+        leg = dialled.data.call_control_id
+        sim.wait_idle()
+        assert sim.world.call_info(leg)["supervisor_role"] == "whisper"
+        switched = sdk.calls.actions.switch_supervisor_role(call_control_id=leg, role="monitor")
+        assert switched.data is not None and switched.data.result == "ok"
+        assert sim.world.call_info(leg)["supervisor_role"] == "monitor"
+        with pytest.raises(telnyx.UnprocessableEntityError) as refused:
+            sdk.calls.dial(
+                connection_id=settings.TELNYX_CONNECTION_ID,
+                to=SUPERVISOR,
+                from_="+13125550100",
+                supervise_call_control_id=sim.world.incoming_call().call_control_id,
+                supervisor_role="monitor",
+            )
+        assert refused.value.body["errors"][0]["code"] == "90033"

@@ -151,3 +151,29 @@ def test_nobody_steers_another_persons_supervision(client, supervisor, admin_use
     assert post(client, f"/api/supervisions/{supervision.pk}/role/", {"role": "barge"}).status_code == 404
     assert post(client, f"/api/supervisions/{supervision.pk}/leave/", {}).status_code == 404
     assert not simulator.received
+
+
+def test_listen_twice_dials_once_and_another_role_on_the_same_call_switches(supervisor_client, supervisor, simulator):
+    with_phone(supervisor)
+    call = live_call(simulator)
+    url = f"/api/calls/{call.call_control_id}/supervise/"
+    first = post(supervisor_client, url, {"role": "monitor"})
+    assert eventually(lambda: Supervision.objects.get(pk=first.json()["id"]).state == "connected")
+    again = post(supervisor_client, url, {"role": "monitor"})
+    assert again.json()["id"] == first.json()["id"] and len(sent(simulator, "/calls")) == 1
+    whisper = post(supervisor_client, url, {"role": "whisper"})
+    assert whisper.json()["id"] == first.json()["id"] and whisper.json()["role"] == "whisper"
+    assert len(sent(simulator, "/calls")) == 1
+    assert sent(simulator, "/actions/switch_supervisor_role")[0]["body"] == {"role": "whisper"}
+
+
+def test_listening_to_another_call_leaves_the_first(supervisor_client, supervisor, simulator):
+    with_phone(supervisor)
+    first_call, second_call = live_call(simulator), live_call(simulator)
+    first = post(supervisor_client, f"/api/calls/{first_call.call_control_id}/supervise/", {"role": "monitor"}).json()
+    assert eventually(lambda: Supervision.objects.get(pk=first["id"]).state == "connected")
+    second = post(supervisor_client, f"/api/calls/{second_call.call_control_id}/supervise/", {"role": "monitor"}).json()
+    assert Supervision.objects.get(pk=first["id"]).state == "ended"
+    assert sent(simulator, f"/calls/{first['supervisor_call_control_id']}/actions/hangup")
+    assert eventually(lambda: Supervision.objects.get(pk=second["id"]).state == "connected")
+    assert [item["id"] for item in supervisor_client.get("/api/supervisions/?active=1").json()["results"]] == [second["id"]]
