@@ -25,7 +25,11 @@ The contract, for whoever pushes and whoever listens:
   consumer; it is not a frame.
 """
 
+import logging
+
 from dashboard.realtime.broadcast import send
+
+logger = logging.getLogger("switchboard.realtime")
 
 FLOOR_GROUP = "floor"
 
@@ -41,11 +45,20 @@ def _message(frame: dict) -> dict:
     return {"type": "user.frame", "frame": frame}
 
 
+def _push(group: str, frame: dict) -> None:
+    message = _message(frame)
+    try:
+        send([(group, message)])
+    except Exception:
+        # A frame is a hint: whatever stops it (no loop to send from, say) must not fail the caller.
+        logger.exception("could not push a %r frame", frame["kind"])
+
+
 def send_to_user(user_id: int, frame: dict) -> None:
     """Push a frame to every page one user has open."""
-    send([(user_group(user_id), _message(frame))])
+    _push(user_group(user_id), frame)
 
 
 def send_to_floor(frame: dict) -> None:
     """Push a frame to every open page of every user."""
-    send([(FLOOR_GROUP, _message(frame))])
+    _push(FLOOR_GROUP, frame)
