@@ -11,6 +11,7 @@ class DashboardConfig(AppConfig):
     def ready(self) -> None:
         from dashboard.accounts.counting import connect_login_counters
         from dashboard.accounts.roles import create_roles_after_migrate
+        from dashboard.accounts.sockets import connect_socket_closers
         from dashboard.db import checks  # noqa: F401 - registers the PostgreSQL login check
         from dashboard.eventlog.append_only import connect_append_only_guard
         from dashboard.web import converters
@@ -18,4 +19,5 @@ class DashboardConfig(AppConfig):
         connect_append_only_guard()
         converters.register()
         connect_login_counters()
+        connect_socket_closers()
         post_migrate.connect(create_roles_after_migrate, sender=self, dispatch_uid="switchboard-roles")

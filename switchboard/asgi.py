@@ -17,18 +17,18 @@ with configuration_error_exit():
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from dashboard.observability.requests import with_request_id  # noqa: E402
 from dashboard.probes.asgi import PROBE_PATHS, probe_app  # noqa: E402
 from dashboard.realtime.broadcast import remember_event_loop  # noqa: E402
+from dashboard.realtime.origins import SameOriginValidator  # noqa: E402
 from dashboard.realtime.routing import websocket_urlpatterns  # noqa: E402
 from dashboard.webhooks.asgi_endpoint import WEBHOOK_PATHS, webhook_app  # noqa: E402
 
 router = ProtocolTypeRouter(
     {
         "http": django_http,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
 

@@ -10,6 +10,7 @@ second or two and re-syncs from the database, and the outage is logged once (`ou
 """
 
 import asyncio
+import json
 import time
 from datetime import UTC, datetime
 from urllib.parse import parse_qs
@@ -22,6 +23,7 @@ from dashboard.observability import metrics
 from dashboard.realtime.fragments import fragments
 from dashboard.realtime.outage import outage
 from dashboard.realtime.registry import live_kinds, live_page
+from dashboard.realtime.sessions import still_signed_in
 from dashboard.realtime.users import FLOOR_GROUP, user_group
 
 UNAUTHORISED = 4401
@@ -239,9 +241,29 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         await super().dispatch(message)
 
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: object) -> None:
+        # Whatever a client sends, the answer is a frame, never a traceback in the server's log.
+        try:
+            content = json.loads(text_data) if text_data is not None else None
+        except (ValueError, RecursionError):
+            content = None
+        if not isinstance(content, dict):
+            await self.send_json({"type": "error", "error": "a frame must be a JSON object"})
+            return
+        await self.receive_json(content)
+
     async def receive_json(self, content: dict, **kwargs: object) -> None:
+        # The session may have ended since the socket opened (logged out elsewhere, deactivated):
+        # checked again before anything a frame asks for.
+        if not await still_signed_in(self.scope):
+            await self.close(code=UNAUTHORISED)
+            return
         if content.get("type") == "ping":
             await self.send_json({"type": "pong"})
+
+    async def user_close(self, message: dict) -> None:
+        """The user logged out, was deactivated or changed role (dashboard/accounts/sockets.py)."""
+        await self.close(code=int(message.get("code", UNAUTHORISED)))
 
     async def user_frame(self, message: dict) -> None:
         await self.send_json({"type": "frame", "frame": message["frame"]})

@@ -179,7 +179,8 @@ async def live_page(path: str, cookie: bytes) -> WebsocketCommunicator:
 async def pushed_rows(page: WebsocketCommunicator) -> list[dict]:
     rows = []
     while not await page.receive_nothing(timeout=0.3):
-        rows.append(await page.receive_json_from())
+        message = await page.receive_json_from()
+        rows += message["items"] if message.get("type") == "batch" else [message]  # a batch frame holds rows
     await page.disconnect()
     return rows
 
