@@ -202,6 +202,15 @@ TEMPLATES = [
 ]
 
 
+def sqlite_synchronous() -> str:
+    # FULL: a webhook answered 200 survives a power loss (Telnyx never redelivers it); with group
+    # commit that is one fsync per batch. NORMAL only for a benchmark's comparison.
+    value = env_str("SQLITE_SYNCHRONOUS", "FULL").strip().upper()
+    if value not in {"NORMAL", "FULL", "EXTRA"}:
+        raise ImproperlyConfigured(f"SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL, got {value!r}")
+    return value
+
+
 def sqlite_database(name: str | Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -211,7 +220,7 @@ def sqlite_database(name: str | Path) -> dict:
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECS", 20, minimum=1),
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={sqlite_synchronous()};",
         },
         "CONN_MAX_AGE": 600,
         # One file per test run: parallel runs (and xdist workers) never share a test database.
@@ -274,6 +283,14 @@ if REDIS_URL:
                 "capacity": 1000,
                 "expiry": 30,
             },
+        }
+    }
+    # Shared by every worker: API throttles and each user's running exports count across them all.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
         }
     }
 else:

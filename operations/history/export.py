@@ -1,24 +1,37 @@
-"""CSV and JSON exports of a history search, streamed: memory stays flat whatever the row count."""
+"""CSV and JSON exports of a history search, streamed: memory stays flat whatever the row count.
+
+Rows are read in short queries, never through one cursor held for the whole download: a client
+that stops reading must not pin a read transaction (SQLite's WAL could not checkpoint behind it).
+The matching keys are read first, in the search's order, as one compact array (8 bytes a row);
+then the rows, CHUNK_ROWS keys at a time. Each user runs at most EXPORTS_PER_USER at once.
+"""
 
 import csv
 import io
 import json
 import re
-from collections.abc import AsyncIterator, Generator, Iterable, Iterator
+from array import array
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
+from contextlib import suppress
 from datetime import datetime
 
 from asgiref.sync import sync_to_async
+from django.core.cache import cache
 from django.core.handlers.asgi import ASGIRequest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from dashboard.actions.api import error_body
 from dashboard.eventlog.api import utc_iso
 from dashboard.observability import metrics
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 CHUNK_ROWS = 2000
+EXPORTS_PER_USER = 2
+# A slot outlives no export by more than this, even if a worker dies before releasing it.
+_SLOT_SECONDS = 3600
 _ROWS_PER_WRITE = 500
 # Spreadsheets run a cell starting with these as a formula; a payload is outside text. A number
 # like "+13129457420" is not a formula and is left alone.
@@ -162,15 +175,58 @@ def _counted(chunks: Generator[bytes, None, None]) -> Generator[bytes, None, Non
         metrics.EXPORTS_RUNNING.dec()
 
 
+def _rows_by_key_pages(queryset: QuerySet, fields: list[str]) -> Generator[tuple, None, None]:
+    keys = array("q", queryset.values_list("pk", flat=True))  # read at the first chunk, not before
+    for start in range(0, len(keys), CHUNK_ROWS):
+        page = keys[start : start + CHUNK_ROWS]
+        rows = {row[0]: row[1:] for row in queryset.filter(pk__in=page).values_list("pk", *fields)}
+        yield from (rows[key] for key in page if key in rows)
+
+
 def export_rows(queryset: QuerySet, resource: str) -> tuple[list[str], Iterator[tuple]]:
     columns = COLUMNS[resource]
-    rows = queryset.values_list(*(field for _, field in columns)).iterator(chunk_size=CHUNK_ROWS)
-    return [name for name, _ in columns], rows
+    return [name for name, _ in columns], _rows_by_key_pages(queryset, [field for _, field in columns])
 
 
-def export_response(
-    request: HttpRequest, queryset: QuerySet, resource: str, fmt: str
-) -> StreamingHttpResponse:
+def _slot_key(user: object) -> str:
+    return f"switchboard:exports-running:{getattr(user, 'pk', '')}"
+
+
+def take_export_slot(user: object) -> Callable[[], None] | None:
+    """One of the user's EXPORTS_PER_USER slots (shared by every worker through the cache), and
+    the function that gives it back; None when all are taken."""
+    key = _slot_key(user)
+    cache.add(key, 0, _SLOT_SECONDS)
+    if cache.incr(key) > EXPORTS_PER_USER:
+        cache.decr(key)
+        return None
+    released = False
+
+    def release() -> None:
+        nonlocal released
+        if not released:
+            released = True
+            with suppress(ValueError):  # the slot expired already
+                cache.decr(key)
+
+    return release
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    message = f"You already have {EXPORTS_PER_USER} exports running: let one finish, then try again."
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(error_body("throttled", message), status=429)
+    else:
+        response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = "10"
+    return response
+
+
+def export_response(request: HttpRequest, queryset: QuerySet, resource: str, fmt: str) -> HttpResponse:
+    """The export, streamed; a 429 saying why when the user has EXPORTS_PER_USER running."""
+    release = take_export_slot(request.user)
+    if release is None:
+        return _too_many(request)
     headers, rows = export_rows(queryset, resource)
     chunks = _counted(csv_chunks(headers, rows) if fmt == "csv" else json_chunks(headers, rows))
     content = _pulled_through_the_request_thread(chunks) if isinstance(request, ASGIRequest) else chunks
@@ -178,4 +234,6 @@ def export_response(
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     response["Content-Disposition"] = f'attachment; filename="switchboard-{resource}-{stamp}.{fmt}"'
     response["Cache-Control"] = "no-store"
+    # Closed by the server once sent, or when the client goes away, started or not.
+    response._resource_closers.append(release)
     return response
