@@ -54,3 +54,14 @@ def test_an_admin_sets_someone_elses_supervisor_phone_in_the_admin(client, admin
         {"user": supervisor.pk, "time_zone": "", "theme": "system", "supervisor_phone": "call me"},
     )
     assert refused.status_code == 200 and "Enter an E.164 number" in refused.content.decode()
+
+
+def test_the_demo_supervisor_can_listen_from_the_first_click(db):
+    from dashboard.accounts.demo import DEMO_SUPERVISOR_PHONE, ensure_demo_users
+
+    ensure_demo_users()
+    phones = dict(UserProfile.objects.values_list("user__username", "supervisor_phone"))
+    assert phones == {"supervisor": DEMO_SUPERVISOR_PHONE, "admin": DEMO_SUPERVISOR_PHONE}
+    UserProfile.objects.filter(user__username="supervisor").update(supervisor_phone="sip:me@pbx.example.com")
+    ensure_demo_users()  # a phone the person chose is kept
+    assert UserProfile.objects.get(user__username="supervisor").supervisor_phone == "sip:me@pbx.example.com"
