@@ -307,6 +307,7 @@ class PlaybackOptionsForm(CallCommandForm):
 
 class AnswerForm(StreamingForm):
     """Answer an incoming call. Needed before any other command on an inbound call."""
+    common = ()  # answering needs nothing: every option is for a setup of its own
 
 
 class BridgeForm(CallCommandForm):
@@ -324,6 +325,7 @@ class ClientStateUpdateForm(CommandForm):
 
 
 class DialForm(StreamingForm, OutboundLegForm):
+    common = ("to", "from_", "from_display_name", "timeout_secs")
     to = DestinationsField(required=True)
     from_ = text_field(
         required=True, label="From", validators=[validate_e164], help_text="The caller id, in E.164."
@@ -532,6 +534,7 @@ class SwitchSupervisorRoleForm(CommandForm):
 
 
 class TransferForm(OutboundLegForm):
+    common = ("to", "from_", "from_display_name", "timeout_secs")
     to = text_field(
         required=True, validators=[validate_e164_or_sip_uri], help_text="An E.164 number or a SIP URI."
     )

@@ -41,7 +41,17 @@ def call_get(*, call_control_id: str) -> Call:
 def call_timeline(*, call: Call) -> list[TimelineEntry]:
     events = Event.objects.filter(call_control_id=call.call_control_id)
     actions = OperatorAction.objects.filter(call_control_id=call.call_control_id)
-    return timeline(events, actions)
+    return timeline(events, actions, names={call.call_control_id: person_label(call)})
+
+
+def person_label(call: Call) -> str:
+    """The person on the call as a timeline names them: "Ana Ruiz (+13125550101)", or the number
+    (the one dialled, for an outgoing call: its caller id is the company's own)."""
+    if call.direction == "outgoing":
+        return call.to_number
+    if call.caller_id_name and call.from_number:
+        return f"{call.caller_id_name} ({call.from_number})"
+    return call.caller_id_name or call.from_number
 
 
 def call_name(call: Call) -> str:

@@ -1,12 +1,13 @@
 """Reads for conferences and their participants."""
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from calls.models import Call
 from conferences.models import Conference, ConferenceStatus, Participant, ParticipantStatus
 from dashboard.eventlog.event_types import EventType
-from dashboard.eventlog.timeline import TimelineEntry, timeline
+from dashboard.eventlog.timeline import TIMELINE_LIMIT, TimelineEntry, timeline
 from dashboard.models import ActionOutcome, Event, OperatorAction
 
 
@@ -37,10 +38,16 @@ def conference_get(*, conference_id: str) -> Conference:
 
 def with_callers(participants: QuerySet[Participant]) -> QuerySet[Participant]:
     """Participants with their call's number and caller name, for a row a person can recognise."""
-    call = Call.objects.filter(call_control_id=OuterRef("call_control_id"))
+    # The person on the leg: who called in, or whom the dashboard (or Telnyx) dialled out to; an
+    # outgoing leg's caller id is the company's own.
+    outgoing = Q(direction="outgoing")
+    call = Call.objects.filter(call_control_id=OuterRef("call_control_id")).annotate(
+        person_number=Case(When(outgoing, then=F("to_number")), default=F("from_number")),
+        person_name=Case(When(outgoing, then=Value("")), default=F("caller_id_name")),
+    )
     return participants.select_related("conference").annotate(
-        caller=Subquery(call.values("from_number")[:1]),
-        caller_name=Subquery(call.values("caller_id_name")[:1]),
+        caller=Subquery(call.values("person_number")[:1]),
+        caller_name=Subquery(call.values("person_name")[:1]),
     )
 
 
@@ -90,7 +97,39 @@ def participant_get(*, conference: Conference, participant_id: str) -> Participa
     return get_object_or_404(Participant, conference=conference, call_control_id=participant_id)
 
 
+def _label(name: str | None, number: str | None) -> str:
+    return f"{name} ({number})" if name and number else name or number or ""
+
+
+def participant_names(conference: Conference) -> dict[str, str]:
+    """Each call the conference's timeline mentions → how a person names it: "Ana Ruiz
+    (+13125550101)", the number alone, or the participant's label."""
+    names = {
+        participant.call_control_id: _label(participant.caller_name, participant.caller) or participant.label
+        for participant in with_callers(conference.participants.all())
+    }
+    mentioned = (
+        Event.objects.filter(conference_id=conference.conference_id)
+        .exclude(call_control_id="")
+        .exclude(call_control_id__in=list(names))
+        .values_list("call_control_id", flat=True)
+        .distinct()[:TIMELINE_LIMIT]
+    )
+    for call in Call.objects.filter(call_control_id__in=list(mentioned)):
+        names[call.call_control_id] = (
+            _label("", call.to_number)
+            if call.direction == "outgoing"
+            else _label(call.caller_id_name, call.from_number)
+        )
+    return {leg: name for leg, name in names.items() if name}
+
+
 def conference_timeline(*, conference: Conference) -> list[TimelineEntry]:
     events = Event.objects.filter(conference_id=conference.conference_id)
     actions = OperatorAction.objects.filter(conference_id=conference.conference_id)
-    return timeline(events, actions)
+    return timeline(
+        events,
+        actions,
+        names=participant_names(conference),
+        floor_until=conference.ended_at or timezone.now(),
+    )

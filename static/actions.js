@@ -41,6 +41,24 @@
     setTimeout(() => form.querySelectorAll("button").forEach((button) => (button.disabled = true)), 0);
   });
 
+  // An invalid submission comes back with its form open and marked: show the form and put the
+  // cursor on the first field to correct (inside "Advanced" too).
+  function focusFirstError() {
+    const form = document.querySelector("form.action-form[data-invalid]");
+    if (!form) return;
+    const field =
+      form.querySelector(".field.has-error :is(input:not([type=hidden]), select, textarea)") ||
+      form.querySelector(":is(input:not([type=hidden]), select, textarea, button)");
+    for (let details = field.closest("details"); details; details = details.parentElement.closest("details")) {
+      details.open = true;
+    }
+    (form.closest("details") || form).scrollIntoView({ block: "start" });
+    field.focus({ preventScroll: true });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", focusFirstError);
+  else focusFirstError();
+
   // The answer shows above the page (a status region: read out politely) and, when it is an error, as
   // an alert (read out at once). Telnyx's detail is outside text: never markup.
   function notify(text, ok) {

@@ -198,6 +198,8 @@ class OptionalBooleanField(forms.Field):
         # bool is an int: keep 1/0 from matching True/False in the sets below.
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
+        if not isinstance(value, str | bool):  # a JSON list or object: not a yes or no
+            raise ValidationError("Choose yes or no, or leave it unset.", code="invalid")
         if value in self.TRUE_VALUES:
             return True
         if value in self.FALSE_VALUES:
@@ -473,6 +475,41 @@ class CommandForm(forms.Form):
     keep_empty: ClassVar[frozenset[str]] = frozenset()
     # Refuse a command that would change nothing (every field is optional).
     require_any: ClassVar[bool] = False
+    # The few fields most uses need, shown first; the rest sit under "Advanced", collapsed. None:
+    # the required ones and those of required `one_of` groups, topped up in field order with
+    # fields that are not plumbing (client state, headers, webhooks, credentials, region).
+    common: ClassVar[tuple[str, ...] | None] = None
+    COMMON_MAX: ClassVar[int] = 4
+    PLUMBING: ClassVar[frozenset[str]] = frozenset(
+        {
+            "client_state", "custom_headers", "sip_headers", "sip_auth_username", "sip_auth_password",
+            "sound_modifications", "webhook_url", "webhook_url_method", "region", "billing_group_id",
+            "command_id",
+        }
+    )  # fmt: skip
+
+    def common_names(self) -> list[str]:
+        if self.common is not None:
+            return [name for name in self.common if name in self.fields]
+        needed = {name for group in self.one_of if group.required for name in group.fields}
+        names = [name for name, field in self.fields.items() if field.required or name in needed]
+        for name in self.fields:
+            if len(names) >= self.COMMON_MAX:
+                break
+            if name not in names and name not in self.PLUMBING:
+                names.append(name)
+        return names
+
+    def common_fields(self) -> list[forms.BoundField]:
+        names = set(self.common_names())
+        return [field for field in self if field.name in names]
+
+    def advanced_fields(self) -> list[forms.BoundField]:
+        names = set(self.common_names())
+        return [field for field in self if field.name not in names]
+
+    def advanced_has_errors(self) -> bool:
+        return self.is_bound and any(field.errors for field in self.advanced_fields())
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -146,3 +146,20 @@ def test_the_conference_list_shows_who_is_in_each_and_acts_on_them(
     assert len(asked) == 1 and asked[0].endswith(" and hang up everyone in it? This cannot be undone.")
     assert eventually(lambda: Conference.objects.get(pk=conference.pk).status == "completed")
     page.wait_for_selector(f"{row}[data-alive='0']", state="attached", timeout=10_000)
+
+
+def test_an_invalid_submission_brings_the_first_error_into_view_and_focus(login, supervisor, simulator):
+    page = login(supervisor, "pw-" + supervisor.username)
+    page.click("#dial-panel summary")
+    page.fill("#dial-panel [name=to]", "+18005550123")
+    page.fill("#dial-panel [name=from_]", "+18005550100")
+    page.click("#dial-panel details.advanced summary")
+    page.fill("#dial-panel input[name=webhook_url]", "ftp://example.com/hook")
+    page.click("#dial-panel details.advanced summary")  # closed again before sending
+    page.click("#dial-panel button[type=submit]")
+    page.wait_for_selector("#dial-panel form[data-invalid]")
+    focused = page.evaluate("document.activeElement.name")
+    assert focused == "webhook_url"
+    assert page.evaluate("document.activeElement.closest('details.advanced').open")
+    assert page.evaluate("document.activeElement.getBoundingClientRect().top") < page.viewport_size["height"]
+    assert not simulator.received
