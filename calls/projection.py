@@ -8,7 +8,7 @@ call out of it, so a late or replayed event never resurrects a call.
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from calls.models import Call, CallState
@@ -167,6 +167,7 @@ def _on_participant_joined(state: dict, event: FoldableEvent, payload: dict) -> 
 
 def _on_participant_left(state: dict, event: FoldableEvent, payload: dict) -> None:
     state["conference_id"] = state["conference_id"] or text(payload, "conference_id", 200)
+    _on_unhold(state, event, payload)  # the conference's hold ends with the leg's time in it
     if state["state"] == CallState.CONFERENCE:
         _move(state, CallState.ANSWERED, event)
 
@@ -277,6 +278,9 @@ HANDLERS: dict[str, Callable[[dict, FoldableEvent, dict], None]] = {
     EventType.CONFERENCE_PARTICIPANT_JOINED: _on_participant_joined,
     EventType.CONFERENCE_PARTICIPANT_LEFT: _on_participant_left,
     EventType.DASHBOARD_CALL_CLIENT_STATE_UPDATED: _on_client_state_updated,
+    # A participant held in its conference is a call on hold (Telnyx sends no webhook for either).
+    EventType.DASHBOARD_PARTICIPANT_HELD: _on_hold,
+    EventType.DASHBOARD_PARTICIPANT_UNHELD: _on_unhold,
     EventType.RECONCILE_CALL_ENDED: _on_reconciled_end,
     EventType.RECONCILE_CALL_FOUND: _on_reconciled_found,
 }
@@ -313,23 +317,39 @@ STATE_FIELDS = tuple(_initial_state())
 _FOLD_ONLY = ("event_id", "event_type", "source", "occurred_at", "received_at", "payload", "call_control_id")
 
 
+# Facts about a participant that are facts about its call too: holding it holds the call.
+_CALL_FACTS = (EventType.DASHBOARD_PARTICIPANT_HELD, EventType.DASHBOARD_PARTICIPANT_UNHELD)
+
+
 def _call_of(event: Event) -> str | None:
     """A call's own events, and the conference events about it; not TeXML callbacks, the floor,
-    or facts about a participant (a TeXML leg has no call: such a fact must not invent one)."""
+    or facts about a participant but its hold (a TeXML leg has no call: see `_new_calls`)."""
     if (
         not event.call_control_id
         or event.source == EventSource.TEXML
         or event.event_type == EventType.CONFERENCE_FLOOR_CHANGED
-        or event.event_type.startswith(PARTICIPANT_FACT_PREFIXES)
+        or (event.event_type.startswith(PARTICIPANT_FACT_PREFIXES) and event.event_type not in _CALL_FACTS)
     ):
         return None
     return event.call_control_id
 
 
 def _not_about_a_call(events: QuerySet[Event]) -> QuerySet[Event]:
+    facts = Q()
     for prefix in PARTICIPANT_FACT_PREFIXES:
-        events = events.exclude(event_type__startswith=prefix)
+        facts |= Q(event_type__startswith=prefix)
+    events = events.exclude(facts & ~Q(event_type__in=_CALL_FACTS))
     return events.exclude(event_type=EventType.CONFERENCE_FLOOR_CHANGED).exclude(source=EventSource.TEXML)
+
+
+def _new_calls(folded: dict) -> dict:
+    # A hold fact alone does not make a call (a leg of another application's call): the call is
+    # created by its own events, whose fold reads the facts from the log then.
+    return {
+        cid: Call(call_control_id=cid, **values)
+        for cid, values in folded.items()
+        if values["start_time"] or values["from_number"] or values["to_number"]
+    }
 
 
 def _load_rows(ids: set[str]) -> dict[str, Call]:
@@ -359,7 +379,7 @@ CALL_PROJECTION = ProjectionSpec(
     state_fields=STATE_FIELDS,
     load_rows=_load_rows,
     log=_log,
-    new_rows=lambda folded: {cid: Call(call_control_id=cid, **values) for cid, values in folded.items()},
+    new_rows=_new_calls,
     all_keys=_all_keys,
     race_key_field="call_control_id",
 )
