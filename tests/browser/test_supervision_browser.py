@@ -126,3 +126,19 @@ def test_the_bar_fits_and_passes_axe(browser, login, supervisor, simulator, live
         assert problems == []
     finally:
         page.context.close()
+
+
+def test_the_bar_follows_the_call_ending_without_a_reload(login, supervisor, simulator):
+    UserProfile.objects.create(user=supervisor, supervisor_phone=PHONE)
+    handle = simulator.world.answered_call("+13125550142", "+13125550100", caller_id_name="Ana Ruiz")
+    assert eventually(lambda: Call.objects.filter(call_control_id=handle.call_control_id, state="answered").exists())
+    page = login(supervisor, "pw-sam-supervisor")
+    page.locator(f'tr[data-key="call:{handle.call_control_id}"]').get_by_role("button", name=re.compile("^Listen")).click()
+    bar = page.locator(".supervision-bar")
+    expect(bar.locator(".supervision-state")).to_have_text("connected", timeout=10_000)
+    page.evaluate("window.notReloaded = true")
+
+    simulator.world.hangup(handle.call_control_id)  # the customer hangs up: Telnyx ends the supervisor's leg too
+    expect(bar.locator(".supervision-state")).to_have_text("ended", timeout=10_000)
+    expect(bar).to_contain_text("The supervision ended: the call or your phone hung up.")
+    assert page.evaluate("window.notReloaded") is True
