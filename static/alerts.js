@@ -37,9 +37,21 @@
     return template.content.firstElementChild;
   }
 
+  // The time since the breach began, shown at once (the page's clock ticks it on from there).
+  function since(item) {
+    for (const cell of item.querySelectorAll("[data-tick-from]")) {
+      const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(cell.dataset.tickFrom)) / 1000));
+      if (Number.isNaN(seconds)) continue;
+      const [h, m, s] = [Math.floor(seconds / 3600), Math.floor((seconds % 3600) / 60), seconds % 60];
+      const clock = `${String(m).padStart(h ? 2 : 1, "0")}:${String(s).padStart(2, "0")}`;
+      (cell.querySelector(".tick") || cell).textContent = h ? `${h}:${clock}` : clock;
+    }
+  }
+
   function add(id, html) {
     const item = fragment(html);
     if (!item) return;
+    since(item);
     const existing = document.getElementById(`alert-${id}`);
     if (existing) existing.replaceWith(item);
     else list.prepend(item);

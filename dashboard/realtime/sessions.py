@@ -6,6 +6,7 @@ group, `users.py`); and before acting on anything a socket sends, the consumer c
 again (`still_signed_in`), which also covers a close message lost on the way.
 """
 
+import logging
 from importlib import import_module
 
 from channels.db import database_sync_to_async
@@ -16,13 +17,20 @@ from django.utils.crypto import constant_time_compare
 from dashboard.realtime.broadcast import send
 from dashboard.realtime.users import user_group
 
+logger = logging.getLogger("switchboard.realtime")
+
 SIGNED_OUT = 4401  # the page goes offline: reconnecting would be refused
 ROLE_CHANGED = 4403  # the page reconnects at once, with what the new role may see and do
 
 
 def close_user_sockets(user_id: int, code: int) -> None:
     """Close every socket `user_id` has open, in every worker (fire-and-forget)."""
-    send([(user_group(user_id), {"type": "user.close", "code": code})])
+    try:
+        send([(user_group(user_id), {"type": "user.close", "code": code})])
+    except RuntimeError:
+        # No loop to send from (sync code in a thread running another event loop, as a browser test's
+        # fixtures do): the sockets still refuse every frame once the session has ended.
+        logger.warning("could not tell user %s's sockets to close", user_id)
 
 
 def _session_still_valid(session_key: str, user_id: int) -> bool:

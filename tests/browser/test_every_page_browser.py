@@ -54,6 +54,11 @@ def floor(simulator, supervisor, live_dashboard):
         lambda: Participant.objects.filter(conference__conference_id=handle.id, status="joined").count() == 2
     )
     assert eventually(lambda: Call.objects.filter(call_control_id=call.call_control_id, state="answered").exists())
+    # A caller waiting in a queue whose name is outside text too (the queue page).
+    waiting = simulator.world.answered_call(caller_id_name="Bo Chen")
+    assert eventually(lambda: Call.objects.filter(call_control_id=waiting.call_control_id, state="answered").exists())
+    simulator.world.enqueue(waiting.call_control_id, LONG_NAME[:200])
+    assert eventually(lambda: Call.objects.filter(call_control_id=waiting.call_control_id, state="queued").exists())
     # Call Control conferences are named by the application; a long name is outside text all the same.
     Conference.objects.filter(conference_id=handle.id).update(name=LONG_NAME)
     participant = Participant.objects.filter(conference__conference_id=handle.id).order_by("pk").first()
@@ -80,6 +85,7 @@ def pages(floor: dict) -> dict[str, str]:
         "conferences": "/conferences/",
         "conference": f"/conferences/{floor['conference']}/",
         "overview": "/overview/",
+        "queues": "/queues/",
         "history-calls": "/history/calls/",
         "history-conferences": "/history/conferences/",
         "history-events": "/history/events/",
@@ -106,7 +112,7 @@ def open_as(browser, server, user, viewport: dict, scheme: str = "light"):
 
 def visit(page, server, name: str, path: str) -> None:
     page.goto(server.url + path)
-    if name in {"live-calls", "call", "conferences", "conference", "overview"}:
+    if name in {"live-calls", "call", "conferences", "conference", "overview", "queues"}:
         page.wait_for_selector("#live-status[data-state=live]")
     if name == "overview":
         page.wait_for_selector("#concurrency-chart polyline")
