@@ -103,7 +103,7 @@ def follow_supervisor_legs(changes: StateChanges) -> None:
     legs = {row.call_control_id: row for row in changes.get("calls", ())}
     if not legs:
         return
-    live = Supervision.objects.filter(ended_at__isnull=True, supervisor_call_control_id__in=list(legs))
+    live = Supervision.objects.filter(ended_at__isnull=True, supervisor_call_control_id__in=list(legs)).order_by()
     for supervision in live:
         follow_leg(supervision, legs[supervision.supervisor_call_control_id])
 
