@@ -20,5 +20,7 @@ def queues_page(request: HttpRequest) -> HttpResponse:
             "waiting_total": sum(facts.waiting_count for facts in board),
             "bridge_targets": bridge_candidates() if can_bridge and board else [],
             "queued_alert_secs": settings.ALERT_QUEUED_SECS,
+            # Listen (the supervision partial) is offered to those who may supervise.
+            "can_act": request.user.has_perm("dashboard.call_supervise"),
         },
     )

@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from dashboard.models import Event
+from dashboard.models import Event, UserProfile
 from tests.browser.conftest import screenshot
-from tests.queues.support import _send
+from tests.queues.support import _send, queued_call
 from tests.support.signing import as_http_headers, sign
 from tests.support.webhooks import envelope
 
@@ -64,3 +65,63 @@ def test_the_feed_badge_turns_from_silent_to_live_without_a_reload(login, superv
     expect(badge).to_have_text("live", timeout=5_000)
     expect(page.locator("#delivery-warning")).to_have_count(0)
     assert page.evaluate("window.notReloaded") is True
+
+
+# Records what the page asks of the browser instead of ringing and notifying for real.
+SPY = """
+window.signals = [];
+window.Notification = class { constructor(title, options) { window.signals.push(["notification", title, options.body]); }
+  addEventListener() {} close() {} };
+window.Notification.permission = "granted";
+window.AudioContext = class { constructor() { this.state = "running"; this.currentTime = 0; this.destination = {}; }
+  resume() {} createGain() { return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect: (x) => x }; }
+  createOscillator() { window.signals.push(["sound"]); return { frequency: {}, connect: (x) => x, start() {}, stop() {} }; } };
+"""
+
+
+@pytest.mark.parametrize("opted_in", [False, True], ids=["off-by-default", "opted-in"])
+def test_sound_and_desktop_notification_only_for_who_opted_in(browser, live_dashboard, supervisor, opted_in):
+    if opted_in:
+        UserProfile.objects.create(user=supervisor, alert_sound=True, alert_desktop=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.add_init_script(SPY)
+    page = context.new_page()
+    page.goto(live_dashboard.url + "/accounts/login/")
+    page.fill("input[name=username]", supervisor.username)
+    page.fill("input[name=password]", "pw-" + supervisor.username)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/calls/")
+    page.wait_for_selector("#live-status[data-state=live]")
+    _send("call.initiated", "v3:ringing-signal", 45, caller="+14155550166", state="parked")
+    expect(page.locator("#alert-items li", has_text="+14155550166")).to_have_count(1, timeout=10_000)
+    signals = page.evaluate("window.signals")
+    if opted_in:
+        assert ["sound"] in signals
+        assert ["notification", "Ringing too long", "+14155550166: ringing for over 30 s"] in signals
+    else:
+        assert signals == []
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_alert_list_passes_axe_in_both_themes(browser, live_dashboard, supervisor, scheme):
+    _send("call.initiated", "v3:ringing-axe", 45, caller="+14155550155", state="parked")
+    queued_call("support", waited=200)  # a queue alert too: each kind has its colour
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(live_dashboard.url + "/accounts/login/")
+    page.fill("input[name=username]", supervisor.username)
+    page.fill("input[name=password]", "pw-" + supervisor.username)
+    page.click("button[type=submit]")
+    page.goto(live_dashboard.url + "/profile/")
+    expect(page.locator("#alert-items li")).to_have_count(2, timeout=10_000)
+    findings = [
+        f"{violation['id']}: {[node['target'] for node in violation['nodes'][:3]]}"
+        for violation in Axe().run(page).response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert findings == []
+    width, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= window
+    page.screenshot(path=f"tests/browser/screenshots/alerts-390-{scheme}.png")
+    context.close()

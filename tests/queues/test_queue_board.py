@@ -51,7 +51,7 @@ def test_a_viewer_sees_the_queues_without_actions(viewer_client):
     call_id = queued_call("support", waited=15)
     page = viewer_client.get("/queues/").content.decode()
     assert 'data-queue="support"' in page
-    assert f"/calls/{call_id}/actions/" not in page
+    assert f"/calls/{call_id}/actions/" not in page and f"/supervision/calls/{call_id}/" not in page
 
 
 def test_an_empty_floor_says_so(supervisor_client):
