@@ -47,10 +47,13 @@
       try {
         const response = await fetch(slot.dataset.barUrl, { credentials: "same-origin", headers: { Accept: "text/html" } });
         if (response.ok) {
+          const before = slot.querySelector(".supervision-bar");
+          const was = before ? before.dataset.state + " " + before.className : "";
           const hadFocus = slot.contains(document.activeElement) ? document.activeElement : null;
           const focusKey = hadFocus ? hadFocus.getAttribute("value") || hadFocus.textContent : null;
           slot.innerHTML = await response.text();
           tick();
+          announce(was);
           if (focusKey) {
             // Keep the keyboard user on the button they used (its replacement, same value).
             const same = Array.from(slot.querySelectorAll("button")).find(
@@ -70,6 +73,17 @@
       }
     })();
     return reading;
+  }
+
+  // A screen reader hears the bar change (connected, ended, the role) as the live rows are heard.
+  function announce(was) {
+    const bar = slot.querySelector(".supervision-bar");
+    const now = bar ? bar.dataset.state + " " + bar.className : "";
+    const announcer = document.getElementById("live-announcer");
+    if (!announcer || now === was || !bar) return;
+    const title = bar.querySelector(".supervision-title");
+    const state = bar.querySelector(".supervision-state");
+    announcer.textContent = `${title ? title.textContent.trim() : "Supervision"}: ${state ? state.textContent.trim() : ""}`;
   }
 
   function elapsed(seconds) {
