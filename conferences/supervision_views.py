@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
@@ -23,9 +23,13 @@ from dashboard.models import ActionOutcome
 
 
 def _participant(conference, call_control_id: str) -> Participant | None:  # noqa: ANN001
+    """The participant named (None: the whole conference); 404 for one not in it now."""
     if not call_control_id:
         return None
-    return conference.participants.filter(call_control_id=call_control_id).exclude(status="left").first()
+    participant = conference.participants.filter(call_control_id=call_control_id).exclude(status="left").first()
+    if participant is None:
+        raise Http404("No such participant in this conference")
+    return participant
 
 
 @login_required

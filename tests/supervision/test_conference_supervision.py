@@ -85,3 +85,14 @@ def test_a_plain_join_with_a_role_shows_the_role_on_the_participant(supervisor_c
     assert response.status_code == 200, response.content
     row = eventually(lambda: Participant.objects.filter(call_control_id=handle.call_control_id, status="joined").first())
     assert row is not None and row.supervisor_role == "monitor"
+
+
+def test_a_participant_not_in_the_conference_is_not_found_and_nothing_is_sent(supervisor_client, supervisor, simulator, conference):
+    UserProfile.objects.create(user=supervisor, supervisor_phone=PHONE)
+    response = post(
+        supervisor_client,
+        f"/api/conferences/{conference.conference_id}/supervise/",
+        {"role": "whisper", "participant": "v3:someone-else"},
+    )
+    assert response.status_code == 404
+    assert not sent(simulator, "/calls") and not Supervision.objects.exists()
