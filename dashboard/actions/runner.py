@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dashboard.actions.body import refusals_as_errors
 from dashboard.actions.spec import PIN_LIST, PIN_ONE, ActionSpec
 from dashboard.actions.submissions import command_id_for, scoped_submission, submission_lock
 from dashboard.db.storable import storable, storable_form_data
@@ -275,8 +276,10 @@ def _check_state(user, channel: str, spec: ActionSpec, target: ActionTarget, for
 
 
 def _validated(user, channel: str, spec: ActionSpec, target: ActionTarget, form: forms.Form) -> dict:  # noqa: ANN001
-    if form.is_valid():
+    refused = getattr(form.data, "refused", {})  # an API body's own faults (see CheckedBody)
+    if form.is_valid() and not refused:
         return form.to_params()
+    errors = {**form.errors.get_json_data(), **refusals_as_errors(refused)}
     record = _record(
         user=user,
         channel=channel,
@@ -284,9 +287,11 @@ def _validated(user, channel: str, spec: ActionSpec, target: ActionTarget, form:
         target=target,
         outcome=ActionOutcome.INVALID,
         parameters=_submitted(form),
-        error_detail=form.errors.as_text()[:2000],
+        error_detail="\n".join(
+            [form.errors.as_text(), *(f"* {n}: {m}" for n, ms in refused.items() for m in ms)]
+        ).strip()[:2000],
     )
-    raise ActionInvalid(form.errors.get_json_data(), record)
+    raise ActionInvalid(errors, record)
 
 
 def _request_body(spec: ActionSpec, target: ActionTarget, params: dict) -> dict:
