@@ -46,7 +46,13 @@ def parse_args() -> argparse.Namespace:
         "--reuse", action="store_true", help="keep the database when it already holds the events"
     )
     parser.add_argument("--runs", type=int, default=RUNS)
-    return parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (CI): 20,000 events, a fresh file")
+    args = parser.parse_args()
+    if args.quick:
+        args.events, args.calls, args.actions, args.runs = 20_000, 2_000, 1_000, 1
+        if args.database_url.startswith("sqlite"):
+            args.database_url = f"sqlite:///{ROOT / 'var' / 'bench' / 'history-quick.sqlite3'}"
+    return args
 
 
 def create_postgres_database(database_url: str) -> None:

@@ -51,7 +51,7 @@ from bench.ingest import fresh_database  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
                  "--no-first-run", "--disable-component-update", "--disable-sync"]
-TARGET_P95_MS = 250
+TARGET_P95_MS = 100  # issue 17: webhook → screen p95 under 100 ms with 20 pages open
 
 # Installed before the page's own script: timestamps of websocket arrivals, by data-key.
 SOCKET_PROBE = r"""
@@ -203,7 +203,10 @@ def main() -> None:
                         "of live.js or the stylesheet without editing it); repeatable")
     parser.add_argument("--idle-measure", type=float, default=5,
                         help="seconds of browser CPU measured after the run, with no webhooks arriving")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (CI): 2 pages, 10 calls")
     args = parser.parse_args()
+    if args.quick:
+        args.pages, args.contexts, args.events, args.wait, args.idle_measure = 2, 1, 10, 5, 1
     if not Path(CHROMIUM).exists():
         sys.exit(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
     if args.workers > 1 and not args.redis:

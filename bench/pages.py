@@ -168,7 +168,10 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="postgres://... (default: a fresh SQLite file)")
     parser.add_argument("--profile", action="store_true", help="print a pyinstrument profile of the largest live list")
     parser.add_argument("--show-queries", action="store_true", help="print the SQL of the largest live list")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (CI): 100 calls, 10 conferences")
     args = parser.parse_args()
+    if args.quick:
+        args.counts, args.conferences, args.runs = [100], [10], 2
 
     with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
         if args.database_url.startswith("postgres"):
@@ -219,6 +222,8 @@ def main() -> None:
             if args.profile:
                 print(f"\npyinstrument profile of GET /calls/ with {made_live} live calls:")
                 profile_page(client, "/calls/")
+                print(f"\npyinstrument profile of GET /conferences/ with {made} live conferences:")
+                profile_page(client, "/conferences/")
         finally:
             if kind == "postgres":
                 drop_postgres(database_url)

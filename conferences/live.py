@@ -10,7 +10,7 @@ from conferences.selectors import conference_list, conference_recording, with_ca
 from dashboard.actions.spec import action_spec
 from dashboard.models import Event
 from dashboard.realtime.registry import LiveKind, LivePage, register_live_kind, register_live_page
-from dashboard.realtime.rows import RenderedRow
+from dashboard.realtime.rows import RenderedRow, rows
 
 CONFERENCES_GROUP = "conferences"
 CONFERENCE_ROW = "conferences/_conference_row.html"
@@ -76,27 +76,56 @@ def row_context(conference: Conference, can_act: bool) -> dict:
     }
 
 
-def _render_conference(pk: int, can_act: bool) -> RenderedRow:
-    conference = conference_list().get(pk=pk)
+def _conference_row(conference: Conference, can_act: bool) -> RenderedRow:
     return RenderedRow(
         stamp=_conference_stamp(conference),
-        dom_id=f"conference-{pk}",
+        dom_id=f"conference-{conference.pk}",
         alive=conference.is_live,
         html=render_to_string(CONFERENCE_ROW, row_context(conference, can_act)),
     )
 
 
-def _render_floor_participant(pk: int, can_act: bool) -> RenderedRow:
-    participant = with_callers(Participant.objects.all()).get(pk=pk)
+def _floor_participant_row(participant: Participant, can_act: bool) -> RenderedRow:
     html = render_to_string(
         FLOOR_PARTICIPANT_ROW, {"participant": participant, "can_act_on_participants": can_act}
     )
     return RenderedRow(
         stamp=_participant_stamp(participant),
-        dom_id=f"floor-participant-{pk}",
+        dom_id=f"floor-participant-{participant.pk}",
         alive=participant.status != ParticipantStatus.LEFT,
         html=html,
     )
+
+
+def _render_conference(pk: int, can_act: bool) -> RenderedRow:
+    return _conference_row(conference_list().get(pk=pk), can_act)
+
+
+def _render_floor_participant(pk: int, can_act: bool) -> RenderedRow:
+    return _floor_participant_row(with_callers(Participant.objects.all()).get(pk=pk), can_act)
+
+
+def floor_rows(conferences: list[Conference], can_act: bool, can_act_on_participants: bool) -> list[bytes]:
+    """The live list's rows, each conference followed by who is in it, from the row cache the
+    websocket fragments share (`dashboard/realtime/rows.py`): a row is rendered only when it
+    changed since any page or socket of this process last needed it."""
+    participants = [participant for conference in conferences for participant in conference.floor_participants]
+    found = rows.get_many("conference", can_act, {c.pk: _conference_stamp(c) for c in conferences})
+    present = rows.get_many(
+        "floor_participant", can_act_on_participants, {p.pk: _participant_stamp(p) for p in participants}
+    )
+    out = []
+    for conference in conferences:
+        if conference.pk not in found:
+            found[conference.pk] = _conference_row(conference, can_act)
+            rows.put("conference", can_act, conference.pk, found[conference.pk])
+        out.append(found[conference.pk].html_bytes())
+        for participant in conference.floor_participants:
+            if participant.pk not in present:
+                present[participant.pk] = _floor_participant_row(participant, can_act_on_participants)
+                rows.put("floor_participant", can_act_on_participants, participant.pk, present[participant.pk])
+            out.append(present[participant.pk].html_bytes())
+    return out
 
 
 def _render_participant(pk: int, can_act: bool) -> RenderedRow:

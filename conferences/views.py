@@ -1,19 +1,24 @@
 """Conference pages: the live list, one conference with its participants, and their action forms."""
 
+import secrets
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from calls.selectors import call_name_for
 from conferences import selectors, services
-from conferences.live import row_context
+from conferences.live import floor_rows
 from conferences.models import Conference, Participant
 from dashboard.actions.spec import action_spec, actions_for
 from dashboard.actions.web import available_actions, handle_action_post
+
+# Where the live list's rows go in the rendered page.
+_ROWS_MARK = f"<!--live-rows-{secrets.token_hex(8)}-->"
 
 
 def participant_actions_for(conference: Conference) -> tuple[str, ...]:
@@ -47,13 +52,19 @@ def _detail_page(
 @login_required
 def live_conferences(request: HttpRequest) -> HttpResponse:
     can_act = request.user.has_perm("dashboard.conference_mute")
-    conferences = [row_context(conference, can_act) for conference in selectors.live_floor()]
+    can_act_on_participants = request.user.has_perm("dashboard.participant_mute")
+    conferences = selectors.live_floor()
     context = {
         "conferences": conferences,
+        "rows": mark_safe(_ROWS_MARK),  # noqa: S308
         "can_act": can_act,
-        "can_act_on_participants": request.user.has_perm("dashboard.participant_mute"),
+        "can_act_on_participants": can_act_on_participants,
     }
-    return render(request, "conferences/live.html", context)
+    response = render(request, "conferences/live.html", context)
+    # The rows come from the row cache, spliced in as bytes (as the live calls list does).
+    head, tail = response.content.split(_ROWS_MARK.encode(), 1)
+    response.content = [head, *floor_rows(conferences, can_act, can_act_on_participants), tail]
+    return response
 
 
 @login_required
