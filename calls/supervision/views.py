@@ -19,7 +19,7 @@ from calls.selectors import call_get
 from calls.supervision import selectors, services
 from calls.supervision.forms import NO_PHONE
 from calls.supervision.models import Supervision, SupervisorRole
-from dashboard.actions.runner import ActionDenied, ActionInvalid
+from dashboard.actions.runner import ActionDenied, ActionInvalid, ActionUnavailable
 from dashboard.models import ActionOutcome, OperatorAction
 
 BAR_TEMPLATE = "supervision/_bar.html"
@@ -41,6 +41,8 @@ def respond(request: HttpRequest, *, ok: bool, message: str, back: str, status: 
 
 
 def respond_invalid(request: HttpRequest, exc: ActionInvalid, back: str) -> HttpResponse:
+    if isinstance(exc, ActionUnavailable):  # the leg moved on (not connected yet, or gone)
+        return respond(request, ok=False, message=str(exc), back=back, status=409)
     errors = exc.errors
     if any(error.get("message") == NO_PHONE for error in errors.get("to", [])):
         link = {"href": reverse("profile") + "#id_supervisor_phone", "text": "Set your supervisor phone"}

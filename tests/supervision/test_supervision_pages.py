@@ -98,3 +98,13 @@ def test_the_marks_name_both_legs(supervisor_client, supervisor):
     marks = supervisor_client.get("/supervision/marks/").json()["marks"]
     assert marks["v3:ana"]["words"] == "monitored by sam-supervisor"
     assert marks["v3:leg"]["words"] == "supervisor leg (sam-supervisor)" and marks["v3:leg"]["leg"] is True
+
+
+def test_a_role_switch_before_the_phone_answers_is_refused_with_nothing_sent(supervisor_client, supervisor):
+    a_call()
+    a_call(call_control_id="v3:leg", direction="outgoing", state="bridging", from_number="+13125550100", to_number=PHONE)
+    ringing = a_supervision(supervisor, state="ringing", connected_at=None)
+    response = supervisor_client.post(f"/supervision/{ringing.pk}/role/", {"role": "barge"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 409
+    assert response.json()["message"].startswith("Switch supervisor role is not available now")
+    assert Supervision.objects.get(pk=ringing.pk).role == "whisper"
