@@ -72,7 +72,7 @@ class OperatorActionAdmin(ReadOnlyAdmin):
 
 @admin.register(RejectedWebhook)
 class RejectedWebhookAdmin(ReadOnlyAdmin):
-    list_display = ["received_at", "endpoint", "status", "reason", "remote_addr", "body_bytes"]
+    list_display = ["received_at", "endpoint", "status", "reason", "remote_addr", "count", "body_bytes"]
     list_filter = ["endpoint", "status", "reason", "received_at"]
 
 

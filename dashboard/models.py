@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 class EventSource(models.TextChoices):
@@ -66,14 +67,18 @@ class Event(models.Model):
 
 
 class RejectedWebhook(models.Model):
-    """A delivery refused before parsing (bad signature, stale timestamp): counted, never applied."""
+    """Refused deliveries (bad signature, stale timestamp, malformed), never applied: one row per
+    minute, endpoint, reason, status and source, counted in memory and written once a minute
+    (dashboard/webhooks/rejections.py), so a flood of forgeries costs no write each."""
 
-    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True, help_text="the last one of the minute")
     endpoint = models.CharField(max_length=20)
     reason = models.CharField(max_length=200)
     status = models.PositiveSmallIntegerField()
     remote_addr = models.CharField(max_length=64, blank=True)
-    body_bytes = models.PositiveIntegerField(default=0)
+    body_bytes = models.PositiveIntegerField(default=0, help_text="the largest body of the minute")
+    count = models.PositiveIntegerField(default=1)
+    sample = models.TextField(blank=True, help_text="the start of one body, for a few rows a minute")
 
     class Meta:
         ordering = ["-received_at"]

@@ -5,6 +5,7 @@ import os
 
 from switchboard.startup import (
     configuration_error_exit,
+    flush_rejections,
     in_memory_layer_with_several_workers,
     start_background_tasks,
 )
@@ -47,6 +48,7 @@ async def _lifespan(receive, send) -> None:  # noqa: ANN001
             start_background_tasks()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            await flush_rejections()
             await send({"type": "lifespan.shutdown.complete"})
             return
 

@@ -49,6 +49,7 @@ def start_background_tasks() -> None:
 
     from dashboard.observability.minutes import history
     from dashboard.realtime.workers import requested_workers
+    from dashboard.webhooks.rejections import rejections
 
     if requested_workers() > 1 and multiprocessing.parent_process() and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         logging.getLogger("switchboard.metrics").warning(
@@ -56,6 +57,7 @@ def start_background_tasks() -> None:
             "figures (manage.py serve sets it)"
         )
     history.start()  # the delivery health page's last hour, minute by minute
+    rejections.start()  # refused webhooks' per-minute counts, written once a minute
     if settings.ALERT_EVALUATE_EVERY_SECS > 0:
         from operations.alerts.schedule import start_alert_evaluation
 
@@ -64,3 +66,15 @@ def start_background_tasks() -> None:
         from operations.schedule import start_periodic_reconcile
 
         start_periodic_reconcile(settings.RECONCILE_EVERY_SECS)
+
+
+async def flush_rejections() -> None:
+    """At shutdown, the refused webhooks counted since the last minute's write (best effort)."""
+    from asgiref.sync import sync_to_async
+
+    from dashboard.webhooks.rejections import rejections
+
+    try:
+        await sync_to_async(rejections.flush, thread_sensitive=False)()
+    except Exception:
+        logging.getLogger("switchboard.webhooks").exception("could not write the rejected webhooks' counts")

@@ -65,6 +65,18 @@ def _test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def rejections(monkeypatch):
+    """Refused webhooks are counted in memory: each test counts its own, and `rejections.flush()`
+    writes them (a server does that once a minute)."""
+    from dashboard.webhooks import receive
+    from dashboard.webhooks.rejections import Rejections
+
+    fresh = Rejections()
+    monkeypatch.setattr(receive, "rejections", fresh)
+    return fresh
+
+
 def _user(username: str, role: str | None):
     user = get_user_model().objects.create_user(username=username, password="pw-" + username)
     if role:

@@ -11,7 +11,7 @@ from dashboard.eventlog.event_types import EventType
 from dashboard.eventlog.folding import insert_new_rows
 from dashboard.eventlog.incoming import IncomingEvent
 from dashboard.eventlog.projections import project_events
-from dashboard.models import Event, RejectedWebhook
+from dashboard.models import Event
 from dashboard.observability import metrics
 from dashboard.realtime.broadcast import broadcast_changes
 
@@ -113,13 +113,3 @@ def ingest_events(incoming: Sequence[IncomingEvent]) -> list[bool]:
 
 def _is_deadlock(error: OperationalError) -> bool:
     return getattr(error.__cause__, "sqlstate", None) == _DEADLOCK_DETECTED
-
-
-def record_rejection(*, endpoint: str, reason: str, status: int, remote_addr: str, body_bytes: int) -> None:
-    RejectedWebhook.objects.create(
-        endpoint=endpoint,
-        reason=reason[:200],
-        status=status,
-        remote_addr=remote_addr[:64],
-        body_bytes=body_bytes,
-    )

@@ -6,6 +6,7 @@ Serving the two webhook paths here keeps verification, parsing and the answer in
 the core (`receive_webhook`) is the same one the Django views use.
 """
 
+import asyncio
 import json
 
 from django.conf import settings
@@ -38,19 +39,32 @@ async def webhook_app(scope: dict, receive, send) -> None:  # noqa: ANN001
     except ValueError:
         declared = 0
     if declared > limit:
-        await _send(send, await reject(endpoint, "body too large", 413, remote_addr, declared))
+        await _send(send, reject(endpoint, "body too large", 413, remote_addr, declared))
         return
+    try:
+        # A deadline for the whole body: slow senders must not hold buffers and sockets for free.
+        async with asyncio.timeout(settings.WEBHOOK_READ_TIMEOUT_SECS):
+            body = await _read_body(receive, limit)
+    except TimeoutError:
+        await _send(send, reject(endpoint, "body not received in time", 408, remote_addr, 0))
+        return
+    if body is None:  # the sender went away
+        return
+    if len(body) > limit:
+        await _send(send, reject(endpoint, "body too large", 413, remote_addr, len(body)))
+        return
+    await _send(send, await receive_webhook(endpoint, body, headers, remote_addr))
+
+
+async def _read_body(receive, limit: int) -> bytes | None:  # noqa: ANN001
+    """The body, or as much as shows it is over `limit`; None when the client disconnected."""
     chunks, size = [], 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            return
+            return None
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > limit:
-            await _send(send, await reject(endpoint, "body too large", 413, remote_addr, size))
-            return
         chunks.append(chunk)
-        if not message.get("more_body"):
-            break
-    await _send(send, await receive_webhook(endpoint, b"".join(chunks), headers, remote_addr))
+        if size > limit or not message.get("more_body"):
+            return b"".join(chunks)

@@ -2,8 +2,9 @@
 
 Verification and parsing run in the event loop; storage goes to the ingest writer. The answer
 is 200 only once the event is durable, 403 for anything unsigned (nothing applied), 400 for a
-body that is not a webhook, 413 for an oversized body and 503 when storage failed, so that
-Telnyx delivers again. No input produces a 500.
+body that is not a webhook, 413 for an oversized body, 408 for one that does not arrive within
+WEBHOOK_READ_TIMEOUT_SECS, and 503 when storage failed, so that Telnyx delivers again. No input
+produces a 500. Refusals are counted in memory and written once a minute (`rejections.py`).
 """
 
 import logging
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from dashboard.eventlog.ingest import ingest_events, record_rejection
+from dashboard.eventlog.ingest import ingest_events
 from dashboard.eventlog.writer import IngestWriter
 from dashboard.observability import context, metrics
 from dashboard.webhooks.parsing import (
@@ -23,6 +24,7 @@ from dashboard.webhooks.parsing import (
     parse_call_control,
     parse_texml_callback,
 )
+from dashboard.webhooks.rejections import rejections
 from dashboard.webhooks.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify_signature
 
 logger = logging.getLogger("switchboard.webhooks")
@@ -43,6 +45,7 @@ _REASON_LABELS = {
     "signature is not 64 bytes": "bad_signature",
     "signature does not match": "signature_mismatch",
     "body too large": "too_large",
+    "body not received in time": "slow_body",
 }
 
 
@@ -68,15 +71,13 @@ def _reason_label(reason: str, status: int) -> str:
     return _REASON_LABELS.get(reason, "malformed" if status == 400 else "other")
 
 
-async def reject(endpoint: str, reason: str, status: int, remote_addr: str, size: int) -> Answer:
+def reject(endpoint: str, reason: str, status: int, remote_addr: str, size: int, body: bytes = b"") -> Answer:
+    """Count a refusal (in memory: no database write per forgery) and answer it."""
     metrics.WEBHOOKS.labels(endpoint, "rejected").inc()
     metrics.WEBHOOK_REJECTIONS.labels(endpoint, _reason_label(reason, status)).inc()
-    try:
-        await sync_to_async(record_rejection)(
-            endpoint=endpoint, reason=reason, status=status, remote_addr=remote_addr, body_bytes=size
-        )
-    except Exception:
-        logger.exception("could not record a rejected webhook")
+    rejections.add(
+        endpoint=endpoint, reason=reason, status=status, remote_addr=remote_addr, size=size, body=body
+    )
     return _error(status, reason)
 
 
@@ -89,17 +90,23 @@ async def receive_webhook(endpoint: str, body: bytes, headers: Mapping[str, str]
 
 
 async def _receive(endpoint: str, body: bytes, headers: Mapping[str, str], remote_addr: str) -> Answer:
-    signed = {SIGNATURE_HEADER: headers.get(SIGNATURE_HEADER, ""), TIMESTAMP_HEADER: headers.get(TIMESTAMP_HEADER, "")}
+    signed = {
+        SIGNATURE_HEADER: headers.get(SIGNATURE_HEADER, ""),
+        TIMESTAMP_HEADER: headers.get(TIMESTAMP_HEADER, ""),
+    }
     try:
         verify_signature(
-            signed, body, public_keys=settings.TELNYX_PUBLIC_KEYS, tolerance_secs=settings.WEBHOOK_TOLERANCE_SECS
+            signed,
+            body,
+            public_keys=settings.TELNYX_PUBLIC_KEYS,
+            tolerance_secs=settings.WEBHOOK_TOLERANCE_SECS,
         )
     except SignatureError as exc:
-        return await reject(endpoint, exc.reason, 403, remote_addr, len(body))
+        return reject(endpoint, exc.reason, 403, remote_addr, len(body), body)
     try:
         event = PARSERS[endpoint](body)
     except MalformedWebhook as exc:
-        return await reject(endpoint, str(exc), 400, remote_addr, len(body))
+        return reject(endpoint, str(exc), 400, remote_addr, len(body), body)
     context.bind(call_control_id=event.call_control_id)
     try:
         is_new = await _store(event)

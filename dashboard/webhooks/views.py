@@ -28,7 +28,7 @@ async def _receive(request: HttpRequest, endpoint: str) -> JsonResponse:
     except RequestDataTooBig:
         body, declared = b"", limit + 1
     if declared > limit or len(body) > limit:
-        return _response(await reject(endpoint, "body too large", 413, remote_addr, max(declared, len(body))))
+        return _response(reject(endpoint, "body too large", 413, remote_addr, max(declared, len(body))))
     headers = {name.lower(): value for name, value in request.headers.items()}
     return _response(await receive_webhook(endpoint, body, headers, remote_addr))
 

@@ -93,7 +93,7 @@ def delivery_health(*, now: datetime | None = None) -> dict:
         RejectedWebhook.objects.filter(received_at__gte=hour_ago, received_at__lte=now)
         .annotate(minute=EpochMinute("received_at"))
         .values("minute")
-        .annotate(rejected=Count("pk"))
+        .annotate(rejected=Sum("count"))
         .order_by()
     )
     last = last_webhook_at()
@@ -127,7 +127,7 @@ def delivery_health(*, now: datetime | None = None) -> dict:
         "rejections": list(
             RejectedWebhook.objects.filter(received_at__gte=day_ago)
             .values("reason", "status", "endpoint")
-            .annotate(count=Count("pk"), last=Max("received_at"))
+            .annotate(count=Sum("count"), last=Max("received_at"))
             .order_by("-count", "reason")[:50]
         ),
         "recent_duplicates": list(
