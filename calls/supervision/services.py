@@ -97,7 +97,10 @@ def start_supervision(
             return previous, switch_role(
                 user=user, supervision=previous, role=data["role"], channel=channel, submission_id=submission_id, client=client
             )
-        leave(user=user, supervision=previous, channel=channel, client=client)
+        # Not for a dial the runner will refuse anyway (no phone, a call gone): the current one stays.
+        refusable = not data["to"] or (target.state is not None and not spec.available_in(target.state, target.conditions))
+        if not refusable:
+            leave(user=user, supervision=previous, channel=channel, client=client)
     record = perform_action(
         user=user,
         channel=channel,

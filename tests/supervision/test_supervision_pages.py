@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from calls.models import Call
 from calls.supervision.models import Supervision
+from dashboard.models import OperatorAction, UserProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,13 @@ def test_a_role_switch_before_the_phone_answers_is_refused_with_nothing_sent(sup
     assert response.status_code == 409
     assert response.json()["message"].startswith("Switch supervisor role is not available now")
     assert Supervision.objects.get(pk=ringing.pk).role == "whisper"
+
+
+def test_listen_on_a_call_that_has_ended_keeps_the_current_supervision(supervisor_client, supervisor):
+    UserProfile.objects.create(user=supervisor, supervisor_phone=PHONE)
+    current = a_supervision(supervisor)
+    gone = a_call(call_control_id="v3:gone", state="hangup", is_alive=False)
+    response = supervisor_client.post(f"/supervision/calls/{gone.call_control_id}/", {"role": "monitor"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 409
+    assert Supervision.objects.get(pk=current.pk).state == "connected"
+    assert list(OperatorAction.objects.values_list("action", "outcome")) == [("supervise", "invalid")]  # no hangup tried
