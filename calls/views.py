@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from calls import selectors, services
 from calls.live import ACT_PERMISSION, ROW_TEMPLATE, render_call_row, row_stamp
@@ -97,11 +97,13 @@ def _detail_page(
 
 
 @login_required
+@require_safe
 def live_calls(request: HttpRequest) -> HttpResponse:
     return _live_page(request)
 
 
 @login_required
+@require_safe
 def call_detail(request: HttpRequest, call_control_id: str) -> HttpResponse:
     return _detail_page(request, selectors.call_get(call_control_id=call_control_id))
 

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from calls.selectors import call_name_for
 from conferences import selectors, services
@@ -50,6 +50,7 @@ def _detail_page(
 
 
 @login_required
+@require_safe
 def live_conferences(request: HttpRequest) -> HttpResponse:
     can_act = request.user.has_perm("dashboard.conference_mute")
     can_act_on_participants = request.user.has_perm("dashboard.participant_mute")
@@ -68,6 +69,7 @@ def live_conferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def conference_detail(request: HttpRequest, conference_id: str) -> HttpResponse:
     return _detail_page(request, selectors.conference_get(conference_id=conference_id))
 

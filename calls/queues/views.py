@@ -4,11 +4,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from calls.queues.selectors import bridge_candidates, queue_board
 
 
 @login_required
+@require_safe
 def queues_page(request: HttpRequest) -> HttpResponse:
     board = queue_board()
     can_bridge = request.user.has_perm("dashboard.call_bridge")

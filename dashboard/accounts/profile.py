@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from dashboard.accounts.preferences import remember
 from dashboard.models import Theme, UserProfile, time_zone_names
@@ -56,6 +57,7 @@ class ProfileForm(forms.ModelForm):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile_page(request: HttpRequest) -> HttpResponse:
     profile = UserProfile.objects.filter(user=request.user).first() or UserProfile(user=request.user)
     form = ProfileForm(request.POST or None, instance=profile)

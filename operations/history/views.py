@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from dashboard.eventlog.timeline import event_entry
 from dashboard.web.pagination import PER_PAGE_CHOICES, CappedPaginator, per_page
@@ -82,16 +82,19 @@ def export(request: HttpRequest, resource: str, fmt: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "history/event_detail.html", {"entry": event_entry(selectors.event_get(pk=pk))})
 
 
 @login_required
+@require_safe
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "history/action_detail.html", {"action": selectors.action_get(pk=pk)})
 
 
 @login_required
+@require_safe
 def delivery_page(request: HttpRequest) -> HttpResponse:
     context = {"health": delivery.delivery_health(), **delivery.metrics_minutes(admin=request.user.is_staff)}
     return render(request, "history/delivery.html", context)

@@ -39,7 +39,9 @@ def test_an_attempt_beyond_the_column_is_clamped(client):
 
 
 def test_a_number_beyond_a_double_is_stored_as_null(client):
-    document = webhook("call.enqueued", "v3:edge", "2026-11-21T10:00:00Z", queue="support", current_position=7)
+    document = webhook(
+        "call.enqueued", "v3:edge", "2026-11-21T10:00:00Z", queue="support", current_position=7
+    )
     body = json.dumps(document).encode().replace(b'"current_position": 7', b'"current_position": 1e400')
     assert b"1e400" in body
 
@@ -74,7 +76,9 @@ def test_a_non_utc_offset_is_stored_in_utc(client):
 
 
 def snapshot() -> dict:
-    rows = {call.call_control_id: model_to_dict(call, exclude=["id", "version"]) for call in Call.objects.all()}
+    rows = {
+        call.call_control_id: model_to_dict(call, exclude=["id", "version"]) for call in Call.objects.all()
+    }
     return json.loads(json.dumps(rows, default=str, sort_keys=True))
 
 
@@ -88,7 +92,9 @@ def test_live_state_with_offsets_equals_a_rebuild(client):
         ("call.hangup", "2026-11-21T19:35:00+09:30", {"hangup_cause": "normal_clearing"}),
     ]
     for event_type, occurred_at, fields in steps:
-        assert post_webhook(client, webhook(event_type, "v3:offsets", occurred_at, **fields)).status_code == 200
+        assert (
+            post_webhook(client, webhook(event_type, "v3:offsets", occurred_at, **fields)).status_code == 200
+        )
     live = snapshot()
 
     state_rebuild()

@@ -36,7 +36,9 @@ def body_of(document: dict) -> bytes:
 
 def call_webhook(event_type: str, call: str, **fields: object) -> dict:
     payload = {**fixture("call.initiated")["data"]["payload"], "call_control_id": call, **fields}
-    return envelope(event_type, payload, event_id=str(uuid.uuid4()), occurred_at="2026-11-21T10:00:00.000000Z")
+    return envelope(
+        event_type, payload, event_id=str(uuid.uuid4()), occurred_at="2026-11-21T10:00:00.000000Z"
+    )
 
 
 def read_all(client, path: str, query: str = "") -> str:  # noqa: ANN001
@@ -149,7 +151,12 @@ def test_an_action_request_with_unstorable_text_is_audited_and_every_page_still_
 def history_searches() -> list[tuple[str, str]]:
     from operations.history.filters import ActionFilter, CallFilter, ConferenceFilter, EventFilter
 
-    searches = {"calls": CallFilter, "conferences": ConferenceFilter, "events": EventFilter, "actions": ActionFilter}
+    searches = {
+        "calls": CallFilter,
+        "conferences": ConferenceFilter,
+        "events": EventFilter,
+        "actions": ActionFilter,
+    }
     return [
         (prefix + f"/history/{resource}/", name)
         for resource, filterset in searches.items()

@@ -88,7 +88,9 @@ def test_only_finished_minutes_are_written_by_the_minutely_flush(client, rejecti
     assert rejections.flush() == 1
 
 
-def asgi_post(body_messages: list[dict], headers: list | None = None, hang: bool = False) -> tuple[int, float]:
+def asgi_post(
+    body_messages: list[dict], headers: list | None = None, hang: bool = False
+) -> tuple[int, float]:
     """Drive the webhook fast path directly; returns its status and how long it took."""
     sent: list[dict] = []
 

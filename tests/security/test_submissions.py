@@ -51,7 +51,9 @@ def live_call(client) -> Call:  # noqa: ANN001
 @pytest.mark.django_db
 def test_a_viewer_reusing_a_supervisors_submission_is_denied_and_audited(client, supervisor, viewer):
     call, telnyx = live_call(client), CountingTelnyx()
-    first = call_run_command(user=supervisor, call=call, action="hangup", data={}, submission_id="s-1", client=telnyx)
+    first = call_run_command(
+        user=supervisor, call=call, action="hangup", data={}, submission_id="s-1", client=telnyx
+    )
 
     with pytest.raises(ActionDenied) as denied:
         call_run_command(user=viewer, call=call, action="hangup", data={}, submission_id="s-1", client=telnyx)
@@ -66,19 +68,30 @@ def test_a_viewer_reusing_a_supervisors_submission_is_denied_and_audited(client,
 def test_a_submission_reused_on_another_call_acts_on_that_call(client, supervisor):
     one, other, telnyx = live_call(client), live_call(client), CountingTelnyx()
 
-    first = call_run_command(user=supervisor, call=one, action="hangup", data={}, submission_id="s-1", client=telnyx)
-    second = call_run_command(user=supervisor, call=other, action="hangup", data={}, submission_id="s-1", client=telnyx)
+    first = call_run_command(
+        user=supervisor, call=one, action="hangup", data={}, submission_id="s-1", client=telnyx
+    )
+    second = call_run_command(
+        user=supervisor, call=other, action="hangup", data={}, submission_id="s-1", client=telnyx
+    )
 
     assert second.pk != first.pk and second.call_control_id == other.call_control_id
-    assert [ids["call_control_id"] for _, ids, _ in telnyx.commands] == [one.call_control_id, other.call_control_id]
+    assert [ids["call_control_id"] for _, ids, _ in telnyx.commands] == [
+        one.call_control_id,
+        other.call_control_id,
+    ]
 
 
 @pytest.mark.django_db
 def test_a_repeated_submission_answers_the_first_record_and_sends_nothing(client, supervisor):
     call, telnyx = live_call(client), CountingTelnyx()
 
-    first = call_run_command(user=supervisor, call=call, action="hangup", data={}, submission_id="s-1", client=telnyx)
-    again = call_run_command(user=supervisor, call=call, action="hangup", data={}, submission_id="s-1", client=telnyx)
+    first = call_run_command(
+        user=supervisor, call=call, action="hangup", data={}, submission_id="s-1", client=telnyx
+    )
+    again = call_run_command(
+        user=supervisor, call=call, action="hangup", data={}, submission_id="s-1", client=telnyx
+    )
 
     assert again.pk == first.pk and len(telnyx.commands) == 1
 
@@ -87,13 +100,17 @@ def test_a_repeated_submission_answers_the_first_record_and_sends_nothing(client
 def test_a_submission_retried_after_a_crash_sends_the_same_command_id(client, supervisor):
     call, telnyx = live_call(client), CountingTelnyx(fail_first=True)
     with pytest.raises(RuntimeError):
-        call_run_command(user=supervisor, call=call, action="hangup", data={}, submission_id="s-1", client=telnyx)
+        call_run_command(
+            user=supervisor, call=call, action="hangup", data={}, submission_id="s-1", client=telnyx
+        )
 
     call_run_command(user=supervisor, call=call, action="hangup", data={}, submission_id="s-1", client=telnyx)
 
     (_, _, sent_first), (_, _, sent_again) = telnyx.commands
     assert sent_first and sent_first == sent_again  # Telnyx ignores the repeat on the same call
-    other = call_run_command(user=supervisor, call=call, action="hangup", data={}, submission_id="s-2", client=telnyx)
+    other = call_run_command(
+        user=supervisor, call=call, action="hangup", data={}, submission_id="s-2", client=telnyx
+    )
     assert other.command_id != sent_first
 
 

@@ -24,7 +24,9 @@ def logged_in(user) -> Client:  # noqa: ANN001
     return client
 
 
-def socket(origin: bytes | None, host: bytes, cookie: bytes = b"", path: str = "/ws/live/calls/") -> WebsocketCommunicator:
+def socket(
+    origin: bytes | None, host: bytes, cookie: bytes = b"", path: str = "/ws/live/calls/"
+) -> WebsocketCommunicator:
     headers = [(b"host", host)] + ([(b"origin", origin)] if origin is not None else [])
     if cookie:
         headers.append((b"cookie", cookie))
@@ -89,8 +91,12 @@ async def test_a_socket_from_the_dashboards_own_origin_is_accepted(supervisor, s
     await page.disconnect()
 
 
-@pytest.mark.parametrize("frame", ["not json", "[1, 2]", '"text"', "null", "[" * 5000 + "]" * 5000, b"\x00\x01"])
-async def test_a_frame_that_is_not_a_json_object_gets_an_error_frame_and_a_clean_log(supervisor, caplog, frame):
+@pytest.mark.parametrize(
+    "frame", ["not json", "[1, 2]", '"text"', "null", "[" * 5000 + "]" * 5000, b"\x00\x01"]
+)
+async def test_a_frame_that_is_not_a_json_object_gets_an_error_frame_and_a_clean_log(
+    supervisor, caplog, frame
+):
     page = await open_socket(await logged_in(supervisor))
     caplog.set_level(logging.INFO)
 
