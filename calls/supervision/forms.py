@@ -4,7 +4,13 @@
 from django import forms
 
 from calls.supervision.models import SupervisorRole
-from dashboard.actions.fields import CommandForm, call_control_id_field, enum_field, validate_e164_or_sip_uri
+from dashboard.actions.fields import (
+    CommandForm,
+    call_control_id_field,
+    enum_field,
+    validate_base64,
+    validate_e164_or_sip_uri,
+)
 
 NO_PHONE = "No supervisor phone is set: add yours on your profile, then listen again."
 
@@ -19,6 +25,8 @@ class SuperviseDialForm(CommandForm):
     supervise_call_control_id = call_control_id_field(required=True)
     # `role` in the dashboard's requests, `supervisor_role` on the wire.
     role = enum_field(SupervisorRole.values, required=True)
+    # Names the supervision: Telnyx echoes it on every webhook of the new leg (models.leg_marker).
+    client_state = forms.CharField(validators=[validate_base64])
 
     @staticmethod
     def telnyx_name(field_name: str) -> str:

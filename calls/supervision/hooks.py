@@ -1,7 +1,8 @@
 """A supervision follows its supervisor's leg: ringing, connected once answered, ended with it.
 
-Run after every ingested batch (inside its transaction), for the calls it changed: one indexed
-query, on live supervisions only. A conference's supervisor is connected once the join that
+Run after every ingested batch (inside its transaction), for the calls it changed: a supervisor's
+leg carries its supervision's mark in its client_state (models.leg_marker), so a batch without
+one costs no query, and a leg whose webhooks land before the dial's answer is still followed. A conference's supervisor is connected once the join that
 follows the answer is accepted; the conferences app (above this one) registers what sends it.
 """
 
@@ -14,7 +15,7 @@ from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 
 from calls.models import Call, CallState
-from calls.supervision.models import Supervision, SupervisionState
+from calls.supervision.models import Supervision, SupervisionState, marked_supervision
 from calls.supervision.notify import supervision_changed
 from dashboard.eventlog.projections import StateChanges, register_batch_hook
 from dashboard.models import OperatorAction
@@ -100,12 +101,21 @@ def follow_leg(supervision: Supervision, leg: Call) -> bool:
 
 
 def follow_supervisor_legs(changes: StateChanges) -> None:
-    legs = {row.call_control_id: row for row in changes.get("calls", ())}
+    """Supervisors' legs are known by their client_state: a batch without one costs no query."""
+    legs = {}
+    for row in changes.get("calls", ()):
+        pk = marked_supervision(row.client_state)
+        if pk is not None:
+            legs[pk] = row
     if not legs:
         return
-    live = Supervision.objects.filter(ended_at__isnull=True, supervisor_call_control_id__in=list(legs)).order_by()
-    for supervision in live:
-        follow_leg(supervision, legs[supervision.supervisor_call_control_id])
+    for supervision in Supervision.objects.filter(pk__in=list(legs), ended_at__isnull=True).order_by():
+        leg = legs[supervision.pk]
+        if not supervision.supervisor_call_control_id:
+            # Its webhooks came before the dial's answer named the leg.
+            supervision.supervisor_call_control_id = leg.call_control_id
+            supervision.save(update_fields=["supervisor_call_control_id"])
+        follow_leg(supervision, leg)
 
 
 def register() -> None:

@@ -5,6 +5,9 @@ supervisor's leg to the call it supervises (which no webhook says), and follows 
 (`hooks.py`), so the supervision bar reads one row on every page.
 """
 
+import base64
+import binascii
+
 from django.conf import settings
 from django.db import models
 
@@ -29,6 +32,28 @@ ROLE_PHRASES = {"monitor": "Listening to", "whisper": "Whispering to", "barge": 
 # How a live list marks the supervised call: "monitored by sam".
 MARK_PHRASES = {"monitor": "monitored by", "whisper": "whispered to by", "barge": "barged into by"}
 ACTIVE_STATES = (SupervisionState.DIALLING, SupervisionState.RINGING, SupervisionState.CONNECTED)
+
+
+# The supervisor's dial carries `client_state` = base64("switchboard-supervision:<pk>"), echoed by
+# Telnyx on every webhook of that leg: a leg is known as a supervisor's from its first webhook, even
+# one that lands before the dial's answer. 24 characters: its base64 is a fixed prefix.
+_MARK = b"switchboard-supervision:"
+MARK_PREFIX = base64.b64encode(_MARK).decode()
+
+
+def leg_marker(pk: int) -> str:
+    return base64.b64encode(_MARK + str(pk).encode()).decode()
+
+
+def marked_supervision(client_state: str) -> int | None:
+    """The supervision a leg's client_state names, if any (cheap for every other call)."""
+    if not client_state or not client_state.startswith(MARK_PREFIX):
+        return None
+    try:
+        tail = base64.b64decode(client_state, validate=True)[len(_MARK) :]
+    except (binascii.Error, ValueError):
+        return None
+    return int(tail) if tail.isdigit() else None
 
 
 class Supervision(models.Model):
@@ -64,17 +89,6 @@ class Supervision(models.Model):
         ordering = ["-started_at", "-id"]
         indexes = [
             models.Index(fields=["user", "dismissed", "started_at"], name="supervision_user_idx"),
-            # The ingest hook looks legs up on every batch of call changes: only live ones are indexed.
-            models.Index(
-                fields=["supervisor_call_control_id"],
-                name="supervision_live_leg_idx",
-                condition=models.Q(ended_at__isnull=True),
-            ),
-            models.Index(
-                fields=["target_call_control_id"],
-                name="supervision_live_target_idx",
-                condition=models.Q(ended_at__isnull=True),
-            ),
         ]
 
     def __str__(self) -> str:

@@ -13,10 +13,10 @@ from calls.models import Call
 from calls.services import call_run_command, call_target
 from calls.supervision import selectors
 from calls.supervision.actions import SUPERVISE
-from calls.supervision.hooks import conference_supervision, follow_leg
-from calls.supervision.models import Supervision, SupervisionState, SupervisorRole
+from calls.supervision.hooks import conference_supervision
+from calls.supervision.models import Supervision, SupervisionState, SupervisorRole, leg_marker
 from calls.supervision.notify import supervision_changed
-from dashboard.actions.runner import ActionTarget, perform_action
+from dashboard.actions.runner import ActionDenied, ActionInvalid, ActionTarget, perform_action
 from dashboard.actions.spec import ActionSpec, action_spec
 from dashboard.models import ActionOutcome, OperatorAction, UserProfile
 from dashboard.telnyx import TelnyxClient
@@ -101,37 +101,42 @@ def start_supervision(
         refusable = not data["to"] or (target.state is not None and not spec.available_in(target.state, target.conditions))
         if not refusable:
             leave(user=user, supervision=previous, channel=channel, client=client)
-    record = perform_action(
-        user=user,
-        channel=channel,
-        spec=spec,
-        target=target,
-        data=data,
-        submission_id=submission_id,
-        client=client,
-    )
-    existing = Supervision.objects.filter(dial_action=record).first()
-    if existing is not None:
-        return existing, record  # a double click: the first submission's supervision
-    now = timezone.now()
+    # Saved (committed) before the dial: the leg's first webhook may come before Telnyx's answer.
     supervision.user = user
     supervision.username = user.get_username()
-    supervision.role = data["role"]
-    supervision.supervisor_phone = data["to"]
-    supervision.dial_action = record
-    supervision.started_at = now
-    if record.outcome == ActionOutcome.OK:
-        supervision.state = SupervisionState.RINGING
-        supervision.supervisor_call_control_id = str((record.response or {}).get("call_control_id", ""))[:200]
-    else:
-        fail(supervision, record)
+    supervision.role = data["role"] if data["role"] in SupervisorRole.values else SupervisorRole.MONITOR
+    supervision.supervisor_phone = data["to"][:200]
+    supervision.state = SupervisionState.DIALLING
+    supervision.started_at = timezone.now()
+    supervision.save()
+    try:
+        record = perform_action(
+            user=user,
+            channel=channel,
+            spec=spec,
+            target=target,
+            data={**data, "client_state": leg_marker(supervision.pk)},
+            submission_id=submission_id,
+            client=client,
+        )
+    except (ActionDenied, ActionInvalid):
+        supervision.delete()  # nothing was sent: the audit record alone tells the attempt
+        raise
+    existing = Supervision.objects.filter(dial_action=record).first()
+    if existing is not None:
+        supervision.delete()
+        return existing, record  # a double click: the first submission's supervision
     with transaction.atomic():
+        supervision = Supervision.objects.select_for_update().get(pk=supervision.pk)
+        supervision.dial_action = record
+        if record.outcome != ActionOutcome.OK:
+            fail(supervision, record)
+        else:
+            supervision.supervisor_call_control_id = str((record.response or {}).get("call_control_id", ""))[:200]
+            if supervision.state == SupervisionState.DIALLING:  # else its webhooks moved it on already
+                supervision.state = SupervisionState.RINGING
         supervision.save()
         supervision_changed(supervision)
-        # The leg's first webhooks may have landed before its id was known here.
-        leg = selectors.leg_of(supervision)
-        if leg is not None:
-            follow_leg(supervision, leg)
     return supervision, record
 
 

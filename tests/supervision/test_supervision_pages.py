@@ -119,3 +119,25 @@ def test_listen_on_a_call_that_has_ended_keeps_the_current_supervision(superviso
     assert response.status_code == 409
     assert Supervision.objects.get(pk=current.pk).state == "connected"
     assert list(OperatorAction.objects.values_list("action", "outcome")) == [("supervise", "invalid")]  # no hangup tried
+
+
+def test_a_leg_whose_webhooks_come_before_the_dials_answer_is_followed(supervisor, django_assert_num_queries):
+    from calls.supervision.hooks import follow_supervisor_legs
+    from calls.supervision.models import leg_marker
+
+    dialling = a_supervision(supervisor, state="dialling", supervisor_call_control_id="", connected_at=None)
+    ordinary = a_call()
+    with django_assert_num_queries(0):  # a batch of ordinary calls costs nothing
+        follow_supervisor_legs({"calls": [ordinary]})
+    leg = a_call(
+        call_control_id="v3:early-leg",
+        direction="outgoing",
+        state="hangup",
+        is_alive=False,
+        hangup_cause="user_busy",
+        client_state=leg_marker(dialling.pk),
+    )
+    follow_supervisor_legs({"calls": [ordinary, leg]})
+    dialling.refresh_from_db()
+    assert (dialling.state, dialling.supervisor_call_control_id) == ("ended", "v3:early-leg")
+    assert dialling.outcome == "Your phone did not answer (user busy): nothing was supervised."
