@@ -1,7 +1,7 @@
 """The floor: a bare ASGI app that only verifies the signature and inserts the row.
 
 Same work as PERFORMANCE.md's floor: PyNaCl verify, json.loads, one INSERT OR IGNORE (SQLite,
-WAL, synchronous=NORMAL, one persistent connection) or INSERT ... ON CONFLICT DO NOTHING on
+WAL, the dashboard's synchronous setting, one persistent connection) or INSERT ... ON CONFLICT DO NOTHING on
 PostgreSQL. Run with uvicorn: `uvicorn bench.baseline_app:app`. BASELINE_DATABASE_URL selects
 the database (sqlite:///path or postgres://...).
 """
@@ -21,7 +21,9 @@ if URL.startswith("sqlite"):
 
     db = sqlite3.connect(URL.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False)
     db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
+    # The dashboard's own durability (SQLITE_SYNCHRONOUS, FULL unless set): a floor that skips the
+    # fsync the dashboard pays per commit would not be a floor.
+    db.execute(f"PRAGMA synchronous={os.environ.get('SQLITE_SYNCHRONOUS', 'FULL').upper()}")
     db.execute("CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, type TEXT, body TEXT)")
 
     def insert(event_id: str, event_type: str, body: str) -> None:

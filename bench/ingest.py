@@ -223,8 +223,10 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     kind = "postgres" if args.postgres else "sqlite"
-    print(f"ingest benchmark: {kind}, wrk -t1 -c{args.connections} -d{args.duration}s, "
-          f"{args.live_calls} live calls preloaded\n")
+    durability = f"synchronous={os.environ.get('SQLITE_SYNCHRONOUS', 'FULL').upper()}" if kind == "sqlite" else \
+        "synchronous_commit on"
+    print(f"ingest benchmark: {kind} ({durability}, floor and dashboard alike), wrk -t1 -c{args.connections} "
+          f"-d{args.duration}s, {args.live_calls} live calls preloaded\n")
     print(f"{'workers':>7} {'target':>10} {'webhooks/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} "
           f"{'load':>6}  ratio")
     # Several dashboard workers need Redis (the channel layer): a private redis-server, this run only.
