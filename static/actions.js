@@ -52,7 +52,9 @@
     for (let details = field.closest("details"); details; details = details.parentElement.closest("details")) {
       details.open = true;
     }
+    // The form's top in view, unless that leaves its first error below the fold.
     (form.closest("details") || form).scrollIntoView({ block: "start" });
+    field.scrollIntoView({ block: "nearest" });
     field.focus({ preventScroll: true });
   }
 

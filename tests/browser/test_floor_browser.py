@@ -163,3 +163,42 @@ def test_an_invalid_submission_brings_the_first_error_into_view_and_focus(login,
     assert page.evaluate("document.activeElement.closest('details.advanced').open")
     assert page.evaluate("document.activeElement.getBoundingClientRect().top") < page.viewport_size["height"]
     assert not simulator.received
+
+
+def _numbers(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "#live-rows > tr:not([hidden])",
+        "rows => rows.map(r => r.querySelector('td.from a').textContent.trim())",
+    )
+
+
+def test_sorting_and_filters_live_in_the_url_and_new_rows_land_in_order(
+    login, supervisor, simulator, live_dashboard
+):
+    for number in ("+14155550202", "+14155550201", "+14155550203"):
+        simulator.world.answered_call(from_=number)
+    simulator.world.incoming_call(from_="+14155550209")  # ringing: filtered out
+    assert eventually(
+        lambda: Call.objects.filter(state="answered").count() == 3 and Call.objects.count() == 4
+    )
+    page = login(supervisor, "pw-" + supervisor.username)
+    page.goto(f"{live_dashboard.url}/calls/?state=answered&sort=from&order=desc")
+    page.wait_for_selector("#live-status[data-state=live]")
+    assert page.input_value("#call-filters select[name=state]") == "answered"
+    assert _numbers(page) == ["Call from +14155550203", "Call from +14155550202", "Call from +14155550201"]
+    assert page.get_attribute("#calls-table th:has(button[data-sort=from])", "aria-sort") == "descending"
+
+    simulator.world.answered_call(from_="+14155550208")  # arrives live: first, as the order says
+    page.wait_for_function(
+        "document.querySelectorAll('#live-rows > tr:not([hidden])').length === 4", timeout=10_000
+    )
+    assert _numbers(page)[0] == "Call from +14155550208"
+
+    page.click("#calls-table button[data-sort=from]")
+    assert _numbers(page)[0] == "Call from +14155550201"
+    assert "order=asc" in page.url and "state=answered" in page.url
+    page.select_option("#call-filters select[name=state]", "")
+    assert "state=" not in page.url
+    page.reload()
+    page.wait_for_selector("#live-status[data-state=live]")
+    assert _numbers(page)[0] == "Call from +14155550201" and len(_numbers(page)) == 5
