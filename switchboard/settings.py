@@ -124,6 +124,8 @@ TELNYX_TEXML_ACCOUNT_SID = env_str("TELNYX_TEXML_ACCOUNT_SID", "AC-switchboard-d
 
 WEBHOOK_TOLERANCE_SECS = env_int("WEBHOOK_TOLERANCE_SECS", 300, minimum=1)
 WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 256 * 1024, minimum=1024)
+# The whole webhook body must arrive within this (Telnyx sends a few kilobytes at once): 408 after.
+WEBHOOK_READ_TIMEOUT_SECS = env_int("WEBHOOK_READ_TIMEOUT_SECS", 10, minimum=1)
 # Thresholds (seconds in state) past which a live row is coloured as needing attention.
 ALERT_RINGING_SECS = env_int("ALERT_RINGING_SECS", 30, minimum=1)
 ALERT_HOLD_SECS = env_int("ALERT_HOLD_SECS", 60, minimum=1)
@@ -141,6 +143,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "axes",  # login lockout, shared by every way to authenticate (see AUTHENTICATION_BACKENDS)
+    "csp",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -161,6 +164,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # Async: answers static files itself (streamed, no thread hop) and passes the rest down the async chain.
     "servestatic.middleware.ServeStaticMiddleware",
     # Pages and API answers gzipped for clients that accept it (static files come pre-compressed, gzip and
@@ -295,6 +300,23 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Pages run only their own static scripts and styles: no inline script, handler or style attribute,
+# nothing from another host (json_script data blocks are not scripts). Sockets go to this origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
