@@ -28,6 +28,7 @@ from dashboard.eventlog.ingest import ingest_events
 from dashboard.models import ActionOutcome, OperatorAction
 from dashboard.observability import metrics
 from dashboard.observability.context import log_context
+from dashboard.observability.scrub import configured_secrets, scrub_value
 from dashboard.realtime.broadcast import nudge
 from dashboard.telnyx import TelnyxClient, TelnyxError, TelnyxResponse, new_command_id
 
@@ -111,24 +112,18 @@ def redact(params: object) -> object:
     return params
 
 
-def scrub_secret(value: object, secret: str) -> object:
-    """`value` with every occurrence of `secret` (the API key) blanked, however deep it sits."""
-    if not secret:
-        return value
-    if isinstance(value, str):
-        return value.replace(secret, REDACTED)
-    if isinstance(value, dict):
-        return {scrub_secret(k, secret): scrub_secret(v, secret) for k, v in value.items()}
-    if isinstance(value, list):
-        return [scrub_secret(item, secret) for item in value]
-    return value
-
-
 def _submitted(form: forms.Form) -> dict:
     data = {
         key: form.data.get(key) for key in form.data if key not in {"csrfmiddlewaretoken", "submission_id"}
     }
     return redact(data)
+
+
+def _kept(value: object) -> object:
+    """A value as the audit record keeps it: storable, and with the API key blanked in any form a
+    server or proxy may quote it back in (escaped, another case, URL-encoded, cut short), after
+    decoding, in every field: what pages, answers, messages and exports show is read from here."""
+    return storable(scrub_value(value, configured_secrets(), phones=False))
 
 
 def _record(
@@ -148,12 +143,12 @@ def _record(
         channel=channel,
         action=action,
         target_type=target.kind,
-        call_control_id=storable(target.call_control_id),
-        conference_id=storable(target.conference_id),
-        participant_id=storable(target.participant_id),
-        parameters=storable(parameters),
+        call_control_id=_kept(target.call_control_id),
+        conference_id=_kept(target.conference_id),
+        participant_id=_kept(target.participant_id),
+        parameters=_kept(parameters),
         outcome=outcome,
-        **{name: storable(value) for name, value in extra.items()},
+        **{name: _kept(value) for name, value in extra.items()},
     )
 
 
@@ -349,8 +344,7 @@ def _outcome_fields(sent: _Sent) -> dict:
             response={"errors": redact(error.errors)} if error.errors else {},
         )
     else:
-        # Whatever Telnyx answers, the key never reaches the audit trail, even if quoted back.
-        stored = scrub_secret(redact(sent.response.data), settings.TELNYX_API_KEY)
+        stored = redact(sent.response.data)
         fields.update(outcome=ActionOutcome.OK, http_status=sent.response.status, response=stored)
     return fields
 

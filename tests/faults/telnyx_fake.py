@@ -15,6 +15,7 @@ class Reply:
     body: dict = field(default_factory=lambda: OK)
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    raw: bytes = b""  # sent instead of `body` when given (JSON spelt in a way json.dumps would not)
 
 
 class MisbehavingTelnyx:
@@ -40,7 +41,7 @@ class MisbehavingTelnyx:
                     )
                     reply = fake.script.pop(0) if fake.script else Reply()
                 time.sleep(reply.delay)
-                body = json.dumps(reply.body).encode()
+                body = reply.raw or json.dumps(reply.body).encode()
                 try:
                     self.send_response(reply.status)
                     for name, value in {"content-type": "application/json", **reply.headers}.items():

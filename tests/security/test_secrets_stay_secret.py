@@ -4,6 +4,7 @@ answer, even when whatever answers on Telnyx's behalf echoes them back."""
 
 import json
 import logging
+from urllib.parse import quote
 
 import pytest
 from django.core import serializers
@@ -146,3 +147,71 @@ def test_a_successful_answer_that_quotes_the_api_key_is_not_stored(client, super
     assert answer.status_code == 200
     assert API_KEY not in answer.content.decode(), "the API key was answered"
     assert API_KEY not in everything_stored(), "the API key was stored"
+
+
+# A key with characters that URL encoding changes, so that each echo below is a different text.
+ODD_KEY = "KEY01CANARY+t/e=l_nyx-secret-never-shown"
+
+
+def escaped(text: str) -> str:
+    return "".join(f"\\u{ord(char):04x}" for char in text)
+
+
+def refused(detail: str, title: str = "Rejected", code: str = "10009") -> Reply:
+    return Reply(401, {"errors": [{"code": code, "title": title, "detail": detail}]})
+
+
+def echoes_of_the_key() -> list[Reply]:
+    """A gateway quoting the key back each way a server or proxy might: JSON-escaped, lower-cased,
+    URL-encoded, cut short, in the detail, the title and the code."""
+    raw = '{"errors": [{"code": "10009", "title": "Rejected", "detail": "Bearer ' + escaped(ODD_KEY) + '"}]}'
+    return [
+        Reply(401, raw=raw.encode()),
+        refused(f"bearer {ODD_KEY.lower()}"),
+        refused(f"Authorization=Bearer%20{quote(ODD_KEY, safe='')}"),
+        refused(f"token {ODD_KEY[:14]}...", title=f"bad key {ODD_KEY.upper()[:20]}"),
+        refused("denied", code=ODD_KEY[:16]),
+    ]
+
+
+def leaked(text: str) -> list[str]:
+    """Any form of the key left in `text`: its first 12 characters, in any case and spelling."""
+    forms = {ODD_KEY[:12], quote(ODD_KEY, safe="")[:12], escaped(ODD_KEY)[:36]}
+    return [form for form in forms if form.lower() in text.lower()]
+
+
+def test_the_key_echoed_back_in_any_form_is_scrubbed_everywhere(
+    client, supervisor, admin_user, settings, caplog
+):
+    settings.TELNYX_API_KEY = ODD_KEY
+    caplog.set_level(logging.DEBUG)
+    for name in ("call.initiated", "call.answered"):
+        assert post_webhook(client, fixture(name)).status_code == 200
+    call_id = Call.objects.get().call_control_id
+    supervisor_client = Client()
+    supervisor_client.force_login(supervisor)
+    admin_client = Client()
+    admin_client.force_login(admin_user)
+    echoes = echoes_of_the_key()
+    answers = []
+
+    with MisbehavingTelnyx(echoes) as telnyx:
+        settings.TELNYX_API_BASE = telnyx.base_url
+        for _ in range(len(echoes) - 1):
+            answers.append(
+                supervisor_client.post(
+                    f"/api/calls/{call_id}/actions/hangup/", {}, content_type="application/json"
+                )
+            )
+        # A form post: the flash message on the page it leads to says what Telnyx answered.
+        answers.append(supervisor_client.post(f"/calls/{call_id}/actions/hangup/", {}, follow=True))
+
+    assert len(telnyx.requests) == len(echoes)
+    assert set(OperatorAction.objects.values_list("outcome", flat=True)) == {"refused"}
+    where = {
+        "stored": everything_stored(),
+        "logged": caplog.text,
+        "answered": "\n".join(answer.content.decode() for answer in answers),
+        "shown": everything_shown(supervisor_client, admin_client),
+    }
+    assert {name: leaked(text) for name, text in where.items() if leaked(text)} == {}
