@@ -1,6 +1,7 @@
 """Admin: history is append-only, so the event log and the audit trail are read-only here.
 
-API tokens are managed on rest_framework.authtoken's own admin page ("Tokens").
+API tokens (django-rest-knox) are listed, and can be revoked, on knox's own admin page; they are
+created with `manage.py create_api_token` (dashboard/accounts/api_tokens.py).
 """
 
 import json

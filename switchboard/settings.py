@@ -150,7 +150,7 @@ INSTALLED_APPS = [
     "servestatic",  # before staticfiles: its runserver leaves static files to the middleware
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: named, role-scoped, expiring, stored hashed (dashboard/accounts/api_tokens.py)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files, served from here
@@ -375,7 +375,7 @@ SERVESTATIC_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "m
 REST_FRAMEWORK = {
     # The token first: a request with neither answers 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -383,17 +383,44 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["dashboard.web.api_filters.StrictFilterBackend"],
     "EXCEPTION_HANDLER": "dashboard.web.api_errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "dashboard.web.api_throttles.PerTokenThrottle",
+        "dashboard.web.api_throttles.PerAddressThrottle",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+}
+
+
+def _api_rate(name: str, default: str) -> str | None:
+    value = env_str(name, default).strip()
+    return None if value.lower() == "none" else value
+
+
+# Writes (actions) and exports through the API, per token and per client address (see
+# dashboard/web/api_throttles.py): "120/min", or "none" for unlimited.
+API_THROTTLE_RATES = {
+    "writes_per_token": _api_rate("API_WRITES_PER_TOKEN", "120/min"),
+    "writes_per_address": _api_rate("API_WRITES_PER_ADDRESS", "600/min"),
+    "exports_per_token": _api_rate("API_EXPORTS_PER_TOKEN", "30/min"),
+    "exports_per_address": _api_rate("API_EXPORTS_PER_ADDRESS", "120/min"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Switchboard API",
     "VERSION": "0.1.0",
     "DESCRIPTION": (
         "**Authentication**: your logged-in session, or a token: `Authorization: Token <key>`. "
-        "Administrators create tokens in the admin, under “Tokens”.\n\n"
-        "**Pages**: lists take `limit` (at most 500) and `offset`; history counts stop at 10,000 "
-        "(`count_capped`).\n\n"
+        "An administrator creates one with `manage.py create_api_token NAME --role viewer|supervisor` "
+        "(shown once, stored hashed, expires after 90 days unless `--days` says otherwise) and revokes it with "
+        "`manage.py revoke_api_token NAME`.\n\n"
+        "**Pages**: lists come newest first, `limit` rows a page (at most 500); follow `next` (a cursor: "
+        "rows arriving meanwhile never shift a page). `?after=<seq>` (a page's `tail` link) lists only newer "
+        "rows, oldest first: poll it to follow the log. `count=true` adds `count_estimate` (stops at "
+        "10,000). A history list with `sort` pages by `offset`, at most 10,000 rows deep (deeper is a 400).\n\n"
+        '**Errors**: one shape, `{"error": {"type", "message", "fields"?, "telnyx"?}, "action"?}`; '
+        "unknown parameters and fields are a 400 naming them. **Times**: ISO 8601 UTC, `Z`, microseconds; "
+        "time filters need an offset or `Z`. **Idempotency**: send `Idempotency-Key` with an action; a "
+        "repeat (same user, action and target) answers the first outcome and sends nothing.\n\n"
         "**History**: the same filters as the history pages; `sort` takes a column name, `-name` for "
         "descending; add `export.csv` or `export.json` to a history URL for the whole result, streamed "
         "(every export is audited)."
@@ -421,6 +448,7 @@ SPECTACULAR_SETTINGS = {
         "TrackEnum": "calls.forms.RECORDING_TRACKS",
         "MediaTrackEnum": "calls.forms.MEDIA_TRACKS",
         "CallDirectionEnum": "calls.api.CALL_DIRECTIONS",
+        "CallStateEnum": "calls.models.CallState",
         "SupervisorRoleEnum": "calls.forms.SUPERVISOR_ROLES",
         "SupervisionStateEnum": "calls.supervision.models.SUPERVISION_STATES",
     },

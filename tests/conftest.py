@@ -54,11 +54,26 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: 0 if item.get_closest_marker("slow") else 1)
 
 
+# A live server for many tests' requests in a few minutes, from one address: not throttled.
+UNTHROTTLED_ENV = {
+    name: "none"
+    for name in (
+        "API_WRITES_PER_TOKEN",
+        "API_WRITES_PER_ADDRESS",
+        "API_EXPORTS_PER_TOKEN",
+        "API_EXPORTS_PER_ADDRESS",
+    )
+}
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.TELNYX_PUBLIC_KEYS = [base64.b64decode(TEST_PUBLIC_KEY_B64)]
     # In-process clients share the test's connection and transaction; real servers use the writer thread.
     settings.INGEST_WRITER_THREAD = False
+    # The throttle counts live in the cache, which outlives a test: tests/api/test_tokens_and_throttles.py
+    # sets the rates it checks.
+    settings.API_THROTTLE_RATES = dict.fromkeys(settings.API_THROTTLE_RATES)
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -131,7 +146,8 @@ def live_stack(django_db_setup, django_db_blocker):
     from tests.support.signing import TEST_PUBLIC_KEY_B64
 
     server = DashboardServer(
-        public_keys=[TEST_PUBLIC_KEY_B64, django_settings.DEMO_TELNYX_PUBLIC_KEY], extra_env={"LIVE_GRACE_SECS": "1"}
+        public_keys=[TEST_PUBLIC_KEY_B64, django_settings.DEMO_TELNYX_PUBLIC_KEY],
+        extra_env={"LIVE_GRACE_SECS": "1", **UNTHROTTLED_ENV},
     )
     simulator = SimulatorServer(
         webhook_url=server.url + "/webhooks/telnyx/",

@@ -1,14 +1,14 @@
 """History searches through the API: the pages' FilterSets, Telnyx's field names, capped counts."""
 
+from collections.abc import Callable
+
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
-from rest_framework.views import APIView
 
 from calls.api import CallSerializer
 from conferences.api import ConferenceSerializer
@@ -16,7 +16,7 @@ from dashboard.actions.api import OperatorActionSerializer
 from dashboard.eventlog.api import EventSerializer
 from dashboard.web.pagination import HistoryPagination
 from operations.history import services
-from operations.history.export import FORMATS, export_response
+from operations.history.export import COLUMNS, export_response
 from operations.history.resources import RESOURCES
 
 
@@ -100,29 +100,58 @@ class _AnyAccept(BaseContentNegotiation):
         return None
 
 
-class HistoryExport(APIView):
-    """The whole result of a search (same filters as the list) as CSV or JSON, streamed. Audited."""
+def _export_body(resource: str, fmt: str) -> dict:
+    names = [name for name, _ in COLUMNS[resource]]
+    if fmt == "csv":
+        return {
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description=f"CSV: a header row ({', '.join(names)}), then one row per match",
+            )
+        }
+    row = {"type": "object", "properties": {name: {} for name in names}, "required": names}
+    return {
+        (200, "application/json"): OpenApiResponse(
+            {"type": "array", "items": row}, description="One JSON array of every match (not JSON Lines)"
+        )
+    }
+
+
+class HistoryExport(generics.GenericAPIView):
+    """The whole result of a search (the list's filters) as CSV or JSON, streamed to the last row. Audited."""
 
     content_negotiation_class = _AnyAccept
+    pagination_class = None
+    is_export = True  # throttled as an export (dashboard/web/api_throttles.py)
+    resource = ""
+    fmt = ""
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("resource", str, OpenApiParameter.PATH, enum=list(RESOURCES)),
-            OpenApiParameter(
-                "fmt", str, OpenApiParameter.PATH, enum=list(FORMATS), description="csv or json"
-            ),
-        ],
-        responses={
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, a header row first"),
-            (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description="a JSON array"),
-        },
-    )
-    def get(self, request: Request, resource: str, fmt: str) -> HttpResponseBase:
-        spec = RESOURCES[resource]
-        filterset = spec.filterset(request.query_params, queryset=spec.export_rows())
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
+    def get_queryset(self) -> QuerySet:
+        return RESOURCES[self.resource].export_rows()
+
+    def get(self, request: Request) -> HttpResponseBase:
+        rows = self.filter_queryset(self.get_queryset())
         services.record_export(
-            user=request.user, channel="api", resource=resource, fmt=fmt, query=request.query_params
+            user=request.user, channel="api", resource=self.resource, fmt=self.fmt, query=request.query_params
         )
-        return export_response(request._request, filterset.qs, resource, fmt)
+        return export_response(request._request, rows, self.resource, self.fmt)
+
+
+def export_view(resource: str, fmt: str) -> Callable:
+    """One documented operation per resource and format (`history_calls_export_csv`, ...), with its filters."""
+
+    class OneExport(HistoryExport):
+        filterset_class = RESOURCES[resource].filterset
+
+        @extend_schema(
+            operation_id=f"history_{resource}_export_{fmt}",
+            summary=f"Export {resource} as {fmt.upper()}",
+            filters=True,
+            responses=_export_body(resource, fmt),
+            tags=["history"],
+        )
+        def get(self, request: Request) -> HttpResponseBase:
+            return super().get(request)
+
+    OneExport.__name__ = f"{resource.title()}Export{fmt.title()}"
+    return OneExport.as_view(resource=resource, fmt=fmt)

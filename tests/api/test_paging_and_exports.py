@@ -8,11 +8,11 @@ from itertools import count
 import pytest
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from calls.models import Call
 from dashboard.models import Event
 from operations.history import export
+from tests.support.tokens import api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +104,8 @@ def test_an_export_reads_every_row_in_short_queries(supervisor_client, monkeypat
 
 def test_a_users_exports_beyond_the_limit_are_a_429_saying_why(supervisor, viewer):
     add_events(5)
-    api = Client(headers={"Authorization": f"Token {Token.objects.create(user=supervisor).key}"})
-    other = Client(headers={"Authorization": f"Token {Token.objects.create(user=viewer).key}"})
+    api = Client(headers={"Authorization": f"Token {api_token(supervisor)}"})
+    other = Client(headers={"Authorization": f"Token {api_token(viewer)}"})
     running = [api.get("/api/history/events/export.json") for _ in range(export.EXPORTS_PER_USER)]
     assert all(r.status_code == 200 for r in running)
     refused = api.get("/api/history/events/export.csv")

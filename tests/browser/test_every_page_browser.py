@@ -17,12 +17,12 @@ from pathlib import Path
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from rest_framework.authtoken.models import Token
 
 from calls.models import Call
 from conferences.models import Conference, Participant
 from dashboard.models import Event, OperatorAction
 from tests.support.signing import as_http_headers, sign
+from tests.support.tokens import api_token
 from tests.support.waiting import eventually
 from tests.support.webhooks import envelope
 
@@ -65,7 +65,7 @@ def floor(simulator, supervisor, live_dashboard):
     muted = httpx.post(
         f"{live_dashboard.url}/api/conferences/{handle.id}/participants/{participant.call_control_id}/actions/mute/",
         json={},
-        headers={"Authorization": f"Token {Token.objects.create(user=supervisor).key}"},
+        headers={"Authorization": f"Token {api_token(supervisor)}"},
         timeout=10,
     )
     assert muted.status_code == 200, muted.text

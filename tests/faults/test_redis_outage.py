@@ -17,7 +17,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.sync.client import ClientConnection, connect
 
@@ -27,6 +26,7 @@ from simulator.options import Delivery, Timings
 from simulator.server import SimulatorServer
 from tests.support.servers import DashboardServer, RedisServer
 from tests.support.signing import TEST_PUBLIC_KEY_B64, as_http_headers, sign
+from tests.support.tokens import api_token
 from tests.support.webhooks import fixture
 
 pytestmark = [
@@ -146,7 +146,7 @@ def test_without_redis_webhooks_and_actions_work_and_push_resumes_when_it_return
     browser = Client()
     browser.force_login(supervisor)
     cookie = f"sessionid={browser.cookies['sessionid'].value}"
-    token = Token.objects.create(user=supervisor).key
+    token = api_token(supervisor)
     assert push_reaches_a_page(server, cookie), "live push did not work before the outage"
     caller = simulator.world.answered_call(caller_id_name="Outage Caller")
     simulator.wait_idle()

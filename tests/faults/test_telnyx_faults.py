@@ -12,7 +12,6 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from django.utils.html import escape
-from rest_framework.authtoken.models import Token
 
 from calls.models import Call
 from calls.selectors import call_name
@@ -21,6 +20,7 @@ from tests.faults.telnyx_fake import MisbehavingTelnyx, Reply
 from tests.support.ports import free_port
 from tests.support.servers import DashboardServer
 from tests.support.signing import TEST_PUBLIC_KEY_B64, as_http_headers, sign
+from tests.support.tokens import api_token
 from tests.support.waiting import eventually
 from tests.support.webhooks import fixture, post_webhook
 
@@ -189,7 +189,7 @@ def test_a_slow_telnyx_holds_neither_the_worker_nor_the_next_action(supervisor):
                     httpx.post(server.url + "/webhooks/telnyx/", content=body, headers=headers).status_code
                     == 200
                 )
-            auth = {"Authorization": f"Token {Token.objects.create(user=supervisor).key}"}
+            auth = {"Authorization": f"Token {api_token(supervisor)}"}
             call_url = f"{server.url}/api/calls/{Call.objects.get().call_control_id}/"
             outcome: dict = {}
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from bench.history_generator import generate
 from dashboard.models import OperatorAction
 from dashboard.web import pagination
+from tests.support.tokens import api_token
 
 from .builders import call_documents, deliver
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def api(viewer):
     """A client that authenticates with a DRF token only (no session)."""
-    return Client(headers={"Authorization": f"Token {Token.objects.create(user=viewer).key}"})
+    return Client(headers={"Authorization": f"Token {api_token(viewer)}"})
 
 
 def test_the_api_searches_calls_with_the_pages_filters(api, supervisor_client):

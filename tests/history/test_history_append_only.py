@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from dashboard.eventlog.append_only import HistoryIsAppendOnly
 from dashboard.models import Event, OperatorAction, RejectedWebhook
@@ -44,7 +44,7 @@ ADMIN_MODELS = [
     "calls/call",
     "conferences/conference",
     "conferences/participant",
-    "authtoken/tokenproxy",
+    "knox/authtoken",
     "auth/user",
     "auth/group",
 ]
@@ -85,9 +85,9 @@ def test_the_admin_shows_a_payload_pretty_and_escaped(admin_client, supervisor_c
 
 
 def test_an_admin_manages_api_tokens(admin_client, viewer):
-    response = admin_client.post("/admin/authtoken/tokenproxy/add/", {"user": viewer.pk})
+    response = admin_client.post("/admin/knox/authtoken/add/", {"user": viewer.pk})
     assert response.status_code == 302
-    assert Token.objects.filter(user=viewer).exists()
+    assert AuthToken.objects.filter(user=viewer).exists()
 
 
 @pytest.mark.parametrize("model", [Event, OperatorAction, RejectedWebhook])

@@ -15,12 +15,12 @@ import uuid
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from rest_framework.authtoken.models import Token
 
 from simulator.options import Delivery, Timings
 from simulator.server import SimulatorServer
 from tests.support.servers import DashboardServer, RedisServer
 from tests.support.signing import TEST_PUBLIC_KEY_B64, webhook_headers
+from tests.support.tokens import api_token
 from tests.support.waiting import eventually
 from tests.support.webhooks import fixture
 
@@ -114,7 +114,7 @@ def test_metrics_add_up_across_workers_and_logs_are_json_with_request_ids(served
     assert post(server, garbage, webhook_headers(garbage)).status_code == 400
 
     # Operator actions: one Telnyx carries out, one it refuses (a call it never had: a hostile webhook's).
-    token = Token.objects.create(user=supervisor).key
+    token = api_token(supervisor)
     call = simulator.world.answered_call(caller_id_name="Metrics caller")
     simulator.wait_idle()
     api = {"authorization": f"Token {token}", "connection": "close"}

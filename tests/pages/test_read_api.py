@@ -1,9 +1,9 @@
 """The read API: Telnyx's field names, paginated, behind authentication."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from conferences.models import Conference
+from tests.support.tokens import api_token
 from tests.support.webhooks import fixture, post_webhook
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +64,5 @@ def test_the_api_refuses_anonymous_requests(client):
 
 
 def test_a_token_authenticates(client, viewer):
-    token = Token.objects.create(user=viewer)
-    response = client.get("/api/calls/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get("/api/calls/", HTTP_AUTHORIZATION=f"Token {api_token(viewer)}")
     assert response.status_code == 200

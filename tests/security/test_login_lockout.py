@@ -14,12 +14,12 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.test import AsyncClient, RequestFactory
 from rest_framework.authentication import BasicAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from dashboard.accounts.views import client_ip
+from tests.support.tokens import api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -112,17 +112,17 @@ def test_drf_basic_authentication_shares_the_budget(client, supervisor):
 def test_the_api_authenticates_by_session_or_token_only():
     """Neither takes a password; a class that did would have to go through authenticate() (above)."""
     assert django_settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] == [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ]
 
 
 def test_a_locked_out_username_keeps_its_api_token(client, viewer):
     """A token is not a password: nothing is guessed with it, so the lockout leaves it alone."""
-    token = Token.objects.create(user=viewer)
+    token = api_token(viewer)
     fail(client, viewer.username, 5)
     assert page_login(client, viewer.username, password(viewer)).status_code == 429
-    assert client.get("/api/calls/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    assert client.get("/api/calls/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
     assert client.get("/api/calls/", HTTP_AUTHORIZATION="Token wrong").status_code in (401, 403)
 
 
