@@ -5,6 +5,7 @@ queue is read from the call.dequeued events themselves, whose `reason` says how:
 (answered), the caller hung up or the queue timed out (abandoned), or taken out (left).
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -31,6 +32,11 @@ class QueueFacts:
     average_wait_secs: int | None = None  # of the calls that left it in the last 15 minutes
     answered_today: int = 0
     abandoned_today: int = 0
+
+    @property
+    def dom_id(self) -> str:
+        """The card's id on the page: the same for the same queue on every snapshot, whatever its name."""
+        return "queue-" + hashlib.sha1(self.name.encode(), usedforsecurity=False).hexdigest()[:12]
 
     @property
     def average_wait(self) -> str:

@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(trans
 
 def queued(simulator, number: str, name: str, queue: str) -> str:
     handle = simulator.world.answered_call(number, "+13125550100", caller_id_name=name)
-    assert eventually(lambda: Call.objects.filter(call_control_id=handle.call_control_id, state="answered").exists())
+    assert eventually(
+        lambda: Call.objects.filter(call_control_id=handle.call_control_id, state="answered").exists()
+    )
     simulator.world.enqueue(handle.call_control_id, queue)
     return handle.call_control_id
 
@@ -42,7 +44,32 @@ def test_the_queue_page_follows_calls_entering_and_leaving(login, supervisor, si
     expect(rows).to_have_count(1)
     expect(rows.nth(0)).to_contain_text("Bo Chen")
     expect(card.locator('[data-fact="average"]')).to_have_text(re.compile(r"^0:0\d$"))
-    assert eventually(lambda: simulator.world.call_info(first)["is_alive"])  # out of the queue, still on the line
+    assert eventually(
+        lambda: simulator.world.call_info(first)["is_alive"]
+    )  # out of the queue, still on the line
+
+    # Bridged to an agent on the line: answered.
+    agent = simulator.world.answered_call("+13125550177", "+13125550100", caller_id_name="Agent Kim")
+    assert eventually(
+        lambda: Call.objects.filter(call_control_id=agent.call_control_id, state="answered").exists()
+    )
+    third = queued(simulator, "+13125550143", "Cy Diaz", "support")
+    expect(rows).to_have_count(2, timeout=10_000)
+    row = card.locator("tbody tr", has_text="Cy Diaz")
+    row.locator("summary", has_text="Bridge to").click()
+    row.get_by_label("Call to bridge with").fill(agent.call_control_id)
+    # The list holds still while the form is open in it; the figures above it do not.
+    queued(simulator, "+13125550144", "Di Park", "support")
+    expect(card.locator('[data-fact="waiting"]')).to_have_text("3", timeout=10_000)
+    expect(row.get_by_label("Call to bridge with")).to_have_value(agent.call_control_id)
+    row.get_by_role("button", name="Bridge", exact=True).click()
+    expect(card.locator('[data-fact="answered"]')).to_have_text("1", timeout=10_000)
+    expect(rows).to_have_count(2)
+    card.locator("tbody tr", has_text="Di Park").get_by_role(
+        "button", name=re.compile("^Remove from queue")
+    ).click()
+    expect(rows).to_have_count(1, timeout=10_000)
+    assert eventually(lambda: simulator.world.call_info(third)["is_alive"])
 
     page.once("dialog", lambda dialog: dialog.accept())
     rows.nth(0).get_by_role("button", name=re.compile("^Hang up")).click()
