@@ -93,3 +93,38 @@ def test_a_page_rendered_while_the_feed_is_silent_says_so_in_its_badge(client, s
     client.force_login(supervisor)
     page = client.get("/history/calls/").content.decode()
     assert 'data-feed="silent"' in page and 'id="delivery-warning"' in page
+
+
+@pytest.mark.django_db
+def test_a_supervisor_joining_a_call_alerts_the_others_not_themselves(client, supervisor, viewer):
+    from calls.supervision.models import Supervision
+
+    supervision = Supervision.objects.create(
+        user=supervisor,
+        username=supervisor.username,
+        target_call_control_id="v3:target",
+        target_name="Ana Ruiz (+13125550142)",
+        role="whisper",
+        supervisor_phone="+13125550199",
+        started_at=timezone.now(),
+    )
+    (alert,), _ = evaluate()
+    assert alert.kind == AlertKind.SUPERVISION and alert.detail == f"{supervisor.username} · whispering"
+    client.force_login(supervisor)
+    assert f'id="alert-{alert.pk}"' not in client.get("/profile/").content.decode()
+    client.force_login(viewer)
+    assert f'id="alert-{alert.pk}"' in client.get("/profile/").content.decode()
+    Supervision.objects.filter(pk=supervision.pk).update(role="barge")  # a new request: a new alert
+    (barged,), (whispered,) = evaluate()
+    assert whispered == alert and barged.detail.endswith("barged in")
+
+
+@pytest.mark.django_db
+def test_a_page_that_reconnects_reads_the_list_and_the_feed_again(settings, client, supervisor):
+    settings.ALERT_RINGING_SECS = 30
+    ringing_call(45)
+    (alert,), _ = evaluate()
+    client.force_login(supervisor)
+    state = client.get("/alerts/state/").json()
+    assert [item["id"] for item in state["alerts"]] == [alert.pk] and "+14155550177" in state["alerts"][0]["html"]
+    assert state["feed"]["state"] == "live"
