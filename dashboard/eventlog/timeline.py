@@ -58,6 +58,7 @@ _SAYS = {
     EventType.DASHBOARD_PARTICIPANT_TEXML_UPDATED: "was updated",
     EventType.RECONCILE_PARTICIPANT_LEFT: "had left (found by reconciliation)",
     EventType.RECONCILE_PARTICIPANT_FOUND: "was found in the conference by reconciliation",
+    EventType.RECONCILE_PARTICIPANT_IDENTIFIED: "was named in Telnyx's participant list",
 }
 
 
