@@ -37,10 +37,26 @@
     else document.querySelector(".topbar").after(banner);
   }
 
+  // A page rendered as silent checks once that it still is: the warning it was rendered with may be a
+  // few seconds old (cached), and the push that ended the silence may have gone out before it connected.
+  let checked = false;
+  async function recheck() {
+    const alerts = document.getElementById("alerts");
+    if (checked || badge.dataset.feed !== "silent" || !alerts) return;
+    checked = true;
+    try {
+      const response = await fetch(alerts.dataset.stateUrl, { credentials: "same-origin" });
+      if (response.ok) document.dispatchEvent(new CustomEvent("switchboard:frame", { detail: (await response.json()).feed }));
+    } catch (error) {
+      console.warn("feed: could not read its state", error);
+    }
+  }
+
   document.addEventListener("switchboard:socket", (event) => {
     badge.hidden = false;
     badge.dataset.state = event.detail.state;
     render();
+    if (event.detail.state === "live") recheck();
   });
 
   document.addEventListener("switchboard:frame", (event) => {

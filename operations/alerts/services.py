@@ -94,12 +94,14 @@ def evaluate(*, now: datetime | None = None) -> tuple[list[Alert], list[Alert]]:
     now = now or timezone.now()
     breaches = current_breaches(now)
     active = {alert.key: alert for alert in Alert.objects.filter(cleared_at__isnull=True)}
-    raised = [
-        alert for key, breach in breaches.items() if key not in active and (alert := _raise(breach, now))
-    ]
-    cleared = [alert for key, alert in active.items() if key not in breaches and _clear(alert, now)]
-    if raised or cleared:
-        transaction.on_commit(lambda: _announce(raised, cleared))
+    # One transaction for the lot (a savepoint per new alert): a burst of breaches is one commit.
+    with transaction.atomic():
+        raised = [
+            alert for key, breach in breaches.items() if key not in active and (alert := _raise(breach, now))
+        ]
+        cleared = [alert for key, alert in active.items() if key not in breaches and _clear(alert, now)]
+        if raised or cleared:
+            transaction.on_commit(lambda: _announce(raised, cleared))
     still = [alert for alert in [*active.values(), *raised] if alert not in cleared]
     watch.update(
         calls={alert.call_control_id for alert in still if alert.call_control_id},
