@@ -139,9 +139,10 @@ def document_errors_and_ids(result: dict, generator: object, request: object, pu
             if method != "get" or "/export." in path:
                 errors["429"] = _THROTTLED
             for status, description in errors.items():
-                responses.setdefault(
-                    status, {"description": description, "content": {"application/json": {"schema": _ERROR}}}
-                )
+                responses.setdefault(status, {"description": description})
+            for status, response in responses.items():
+                if status[0] in "45" and not response.get("content"):  # an error documented without its body
+                    response["content"] = {"application/json": {"schema": _ERROR}}
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "string":
                     parameter["schema"].setdefault("minLength", 1)

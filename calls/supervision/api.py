@@ -22,12 +22,13 @@ from calls.supervision.forms import NO_PHONE
 from calls.supervision.models import SUPERVISION_STATES, Supervision
 from dashboard.actions.api import error_body
 from dashboard.actions.runner import ActionDenied, ActionInvalid
+from dashboard.eventlog.api import ApiModelSerializer
 from dashboard.models import ActionOutcome, OperatorAction
 
 _STATUS = {ActionOutcome.REFUSED: status.HTTP_422_UNPROCESSABLE_ENTITY, ActionOutcome.FAILED: status.HTTP_502_BAD_GATEWAY}
 
 
-class SupervisionSerializer(serializers.ModelSerializer):
+class SupervisionSerializer(ApiModelSerializer):  # times in UTC with Z, as everywhere in the API
     user = serializers.CharField(source="username", read_only=True)
     target = serializers.CharField(source="target_call_control_id", read_only=True, help_text="the supervised leg")
     supervisor_call_control_id = serializers.CharField(read_only=True, help_text="the supervisor's leg")
