@@ -477,6 +477,12 @@
 
   function showSort() {
     if (!sortTable) return;
+    // The order's select (the column headers are hidden on a phone) says the same as the headers.
+    const select = document.querySelector("select[data-sort-select]");
+    if (select) {
+      const value = sort ? `${sort.key}:${sort.descending ? "desc" : "asc"}` : "";
+      select.value = Array.from(select.options).some((option) => option.value === value) ? value : "";
+    }
     for (const button of sortTable.querySelectorAll("button[data-sort]")) {
       const header = button.closest("th");
       const active = sort && sort.key === button.dataset.sort;
@@ -596,7 +602,15 @@
   document.addEventListener("toggle", () => setTimeout(flushPending, 0), true);
   const filterForm = document.getElementById("call-filters");
   if (filterForm) {
-    filterForm.addEventListener("input", () => {
+    filterForm.addEventListener("input", (event) => {
+      if (event.target.matches("select[data-sort-select]")) {
+        const [key, order] = event.target.value.split(":");
+        // "As they came" is the server's order, oldest call first: sorted once, then left alone.
+        sort = key ? { key, descending: order === "desc" } : { key: "duration", descending: true };
+        sortAll();
+        if (!key) sort = null;
+        showSort();
+      }
       filters = filterValues();
       refreshView();
       writeUrl();

@@ -1,6 +1,8 @@
 """The live floor in a supervisor's browser: one socket per page through network drops, per-row
 actions with confirmation, and only the actions that fit a call's state."""
 
+import time
+
 import pytest
 
 from calls.models import Call
@@ -21,6 +23,15 @@ window.WebSocket = class extends NativeWebSocket {
 OPEN_SOCKETS = "window.__sockets.filter((s) => s.readyState <= WebSocket.OPEN).length"
 
 
+def wait_until(page, expression: str, timeout_ms: int = 10_000) -> None:
+    """Poll a page expression from here: wait_for_function evaluates strings in the page, which the
+    Content-Security-Policy forbids."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(100)
+
+
 def test_a_network_drop_during_the_back_off_leaves_one_open_socket(login, supervisor):
     page = login(supervisor, "pw-" + supervisor.username)
     page.context.add_init_script(COUNT_SOCKETS)
@@ -31,9 +42,7 @@ def test_a_network_drop_during_the_back_off_leaves_one_open_socket(login, superv
         page.context.set_offline(True)
         # Chromium's offline mode keeps open sockets open: the drop ends this one as a dead link would.
         page.evaluate("window.__sockets.at(-1).close()")
-        page.wait_for_function(
-            "document.querySelector('#live-status').dataset.state !== 'live'", timeout=10_000
-        )
+        wait_until(page, "document.querySelector('#live-status').dataset.state !== 'live'", 10_000)
         # In the back-off wait: the "online" event and the timer both want to connect.
         page.context.set_offline(False)
         page.wait_for_selector("#live-status[data-state=live]", timeout=15_000)
@@ -134,9 +143,7 @@ def test_the_conference_list_shows_who_is_in_each_and_acts_on_them(
     page.click(f"{member} summary")
     page.click(f"{member} button[value=mute]")
     page.wait_for_selector(f"{member} .badge.muted", timeout=10_000)
-    page.wait_for_function(
-        f"document.querySelector('{row} [data-count=muted]').textContent === '1'", timeout=10_000
-    )
+    wait_until(page, f"document.querySelector('{row} [data-count=muted]').textContent === '1'", 10_000)
     assert Participant.objects.get(pk=first.pk).muted
 
     asked = []
@@ -158,6 +165,7 @@ def test_an_invalid_submission_brings_the_first_error_into_view_and_focus(login,
     page.click("#dial-panel details.advanced summary")  # closed again before sending
     page.click("#dial-panel button[type=submit]")
     page.wait_for_selector("#dial-panel form[data-invalid]")
+    page.wait_for_load_state("load")  # the page's scripts have run
     focused = page.evaluate("document.activeElement.name")
     assert focused == "webhook_url"
     assert page.evaluate("document.activeElement.closest('details.advanced').open")
@@ -189,9 +197,7 @@ def test_sorting_and_filters_live_in_the_url_and_new_rows_land_in_order(
     assert page.get_attribute("#calls-table th:has(button[data-sort=from])", "aria-sort") == "descending"
 
     simulator.world.answered_call(from_="+14155550208")  # arrives live: first, as the order says
-    page.wait_for_function(
-        "document.querySelectorAll('#live-rows > tr:not([hidden])').length === 4", timeout=10_000
-    )
+    wait_until(page, "document.querySelectorAll('#live-rows > tr:not([hidden])').length === 4", 10_000)
     assert _numbers(page)[0] == "Call from +14155550208"
 
     page.click("#calls-table button[data-sort=from]")
@@ -202,3 +208,21 @@ def test_sorting_and_filters_live_in_the_url_and_new_rows_land_in_order(
     page.reload()
     page.wait_for_selector("#live-status[data-state=live]")
     assert _numbers(page)[0] == "Call from +14155550201" and len(_numbers(page)) == 5
+
+
+def test_on_a_phone_the_order_select_sorts_the_cards(browser, live_dashboard, supervisor, simulator):
+    for number in ("+14155550302", "+14155550301"):
+        simulator.world.answered_call(from_=number)
+    assert eventually(lambda: Call.objects.filter(state="answered").count() == 2)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_dashboard.url + "/accounts/login/")
+    page.fill("input[name=username]", supervisor.username)
+    page.fill("input[name=password]", "pw-" + supervisor.username)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/calls/")
+    assert page.eval_on_selector("#calls-table thead", "head => head.getBoundingClientRect().width") <= 1
+    page.select_option("#call-filters select[name=order-by]", "from:asc")
+    assert _numbers(page) == ["Call from +14155550301", "Call from +14155550302"]
+    assert "sort=from" in page.url
+    context.close()
