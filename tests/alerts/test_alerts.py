@@ -128,3 +128,15 @@ def test_a_page_that_reconnects_reads_the_list_and_the_feed_again(settings, clie
     state = client.get("/alerts/state/").json()
     assert [item["id"] for item in state["alerts"]] == [alert.pk] and "+14155550177" in state["alerts"][0]["html"]
     assert state["feed"]["state"] == "live"
+
+
+@pytest.mark.django_db
+def test_a_call_on_hold_too_long_raises_an_alert_cleared_by_unhold(settings):
+    settings.ALERT_HOLD_SECS = 60
+    _send("call.initiated", "v3:held", 200, caller="+14155550144", state="parked")
+    _send("call.answered", "v3:held", 190)
+    _send("call.hold", "v3:held", 90)
+    (alert,), _ = evaluate()
+    assert alert.kind == AlertKind.HOLD and alert.detail == "on hold for over 60 s"
+    _send("call.unhold", "v3:held", 0)
+    assert evaluate() == ([], [alert])
