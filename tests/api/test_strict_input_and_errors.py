@@ -131,6 +131,12 @@ def test_every_error_under_api_has_the_one_shape_never_html(supervisor_client, m
     assert error_of(getattr(supervisor_client, method)(path), status)["type"] == kind
 
 
+def test_a_post_to_a_path_no_route_matches_is_a_json_404_not_csrfs_html_page(supervisor):
+    client = Client(enforce_csrf_checks=True)  # checked as a browser's session is
+    client.force_login(supervisor)
+    assert error_of(client.post("/api/supervisions/1.5/leave/"), 404)["type"] == "not_found"
+
+
 def test_times_are_utc_with_z_and_microseconds(supervisor_client, live_call):
     call = supervisor_client.get(f"/api/calls/{live_call}/").json()
     assert UTC_STAMP.match(call["start_time"]), call["start_time"]
