@@ -55,7 +55,9 @@ async def test_the_personal_socket_is_fresh_and_needs_no_snapshot(supervisor):
 
 
 async def test_an_anonymous_personal_socket_is_refused():
-    communicator = WebsocketCommunicator(application, "/ws/live/me/", headers=[ORIGIN, (b"host", b"127.0.0.1")])
+    communicator = WebsocketCommunicator(
+        application, "/ws/live/me/", headers=[ORIGIN, (b"host", b"127.0.0.1")]
+    )
     communicator.scope["server"] = ("127.0.0.1", 8000)
     connected, code = await communicator.connect()
     assert not connected or code == 4401
