@@ -51,9 +51,15 @@ def _call_breach(kind: str, call: Call, since: datetime, detail: str) -> Breach:
 
 def _ringing(now: datetime) -> list[Breach]:
     limit = settings.ALERT_RINGING_SECS
-    calls = Call.objects.filter(
-        is_alive=True, state__in=RINGING_STATES, state_since__lt=now - timedelta(seconds=limit)
-    ).order_by("state_since")[:PER_KIND_LIMIT]
+    # A supervisor's own phone ringing is their business (the supervision bar shows it), not the floor's.
+    supervisor_legs = Supervision.objects.filter(ended_at__isnull=True).values("supervisor_call_control_id")
+    calls = (
+        Call.objects.filter(
+            is_alive=True, state__in=RINGING_STATES, state_since__lt=now - timedelta(seconds=limit)
+        )
+        .exclude(call_control_id__in=supervisor_legs)
+        .order_by("state_since")[:PER_KIND_LIMIT]
+    )
     return [
         _call_breach(AlertKind.RINGING, call, call.state_since, f"ringing for over {_secs(limit)}")
         for call in calls

@@ -140,3 +140,21 @@ def test_a_call_on_hold_too_long_raises_an_alert_cleared_by_unhold(settings):
     assert alert.kind == AlertKind.HOLD and alert.detail == "on hold for over 60 s"
     _send("call.unhold", "v3:held", 0)
     assert evaluate() == ([], [alert])
+
+
+@pytest.mark.django_db
+def test_a_supervisors_own_phone_ringing_is_no_alert(settings, supervisor):
+    from calls.supervision.models import Supervision
+
+    settings.ALERT_RINGING_SECS = 30
+    leg = ringing_call(45)
+    Supervision.objects.create(
+        user=supervisor,
+        username=supervisor.username,
+        target_call_control_id="v3:target",
+        supervisor_phone="+14155550177",
+        supervisor_call_control_id=leg,
+        started_at=timezone.now(),
+    )
+    raised, _ = evaluate()
+    assert [alert.kind for alert in raised] == [AlertKind.SUPERVISION]
