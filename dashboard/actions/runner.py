@@ -211,7 +211,12 @@ def perform_action(
             earlier = OperatorAction.objects.filter(submission_id=scoped).first()
             if earlier is not None:
                 return earlier  # a double click: the first submission already did (or tried) it
-            return _checked_and_sent(user, channel, spec, target, form, client, submission=scoped)
+            try:
+                return _checked_and_sent(user, channel, spec, target, form, client, submission=scoped)
+            except ActionInvalid as exc:
+                # Raised once the lock's transaction (PostgreSQL) has kept the refusal's audit record.
+                refused = exc
+        raise refused
 
 
 def _checked_and_sent(
