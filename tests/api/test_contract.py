@@ -57,10 +57,11 @@ def served_schema(live_dashboard, token, tmp_path) -> Path:
     return path
 
 
-def run(command: list[str], timeout: float, **env: str) -> subprocess.CompletedProcess:
+def run(command: list[str], timeout: float, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    """A tool, in `cwd` (schemathesis leaves its .schemathesis/ there)."""
     path = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # ruff, for the generator's formatting
     env = {**os.environ, "PATH": path, "NO_COLOR": "1", **env}
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)  # noqa: S603
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd)  # noqa: S603
 
 
 def test_the_served_schema_is_valid_openapi(served_schema):
@@ -89,6 +90,7 @@ def test_schemathesis_finds_no_failure_against_the_live_server(live_dashboard, t
             "30",
         ],
         timeout=420,
+        cwd=served_schema.parent,
     )
     failures = result.stdout.partition("= FAILURES =")[2].partition("= SUMMARY =")[0]
     assert result.returncode == 0, (failures or result.stdout)[-12000:] + result.stderr[-2000:]
@@ -107,11 +109,13 @@ def test_a_generated_client_does_the_common_tasks(live_dashboard, token, traffic
             str(tmp_path / "switchboard_client"),
         ],
         timeout=120,
+        cwd=tmp_path,
     )
     assert generated.returncode == 0, generated.stdout + generated.stderr
     smoke = run(
         [sys.executable, str(SMOKE), live_dashboard.url, token],
         timeout=120,
+        cwd=tmp_path,
         PYTHONPATH=str(tmp_path),
     )
     assert smoke.returncode == 0, smoke.stdout + smoke.stderr
