@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -76,8 +76,10 @@ RESPONSES = {
 def requested_role(request: Request) -> str:
     try:
         data = request.data
-    except ParseError:
+    except (ParseError, RecursionError):  # RecursionError: JSON nested thousands deep
         return ""
+    if isinstance(data, Mapping) and (unknown := sorted(str(name) for name in data if name != "role")):
+        raise ValidationError({name: ["Unknown field."] for name in unknown})  # the API's strict input
     role = data.get("role") if isinstance(data, Mapping) else ""
     return role if isinstance(role, str) else ""
 

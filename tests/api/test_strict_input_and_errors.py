@@ -144,3 +144,9 @@ def test_times_are_utc_with_z_and_microseconds(supervisor_client, live_call):
     assert UTC_STAMP.match(event["received_at"])
     exported = b"".join(supervisor_client.get("/api/history/events/export.json").streaming_content)
     assert UTC_STAMP.match(json.loads(exported)[0]["received_at"])
+
+
+@pytest.mark.parametrize("body", ['{"role": "monitor", "colour": "red"}', "[" * 3000 + "]" * 3000])
+def test_supervise_refuses_unknown_fields_and_deep_nesting_with_a_400(supervisor_client, live_call, body):
+    response = supervisor_client.post(f"/api/calls/{live_call}/supervise/", body, content_type="application/json")
+    assert error_of(response, 400)["type"] == "invalid"
