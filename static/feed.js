@@ -42,7 +42,8 @@
   let checked = false;
   async function recheck() {
     const alerts = document.getElementById("alerts");
-    if (checked || badge.dataset.feed !== "silent" || !alerts) return;
+    const warned = badge.dataset.feed === "silent" || document.getElementById("delivery-warning");
+    if (checked || !warned || !alerts) return;
     checked = true;
     try {
       const response = await fetch(alerts.dataset.stateUrl, { credentials: "same-origin" });

@@ -28,6 +28,7 @@ logger = logging.getLogger("switchboard.alerts")
 
 # Cleared alerts are kept this long (who acknowledged what), then deleted.
 KEEP_CLEARED = timedelta(days=7)
+FEED_REMINDER = timedelta(seconds=30)
 
 
 def alert_item_html(alert: Alert) -> str:
@@ -89,6 +90,21 @@ def _announce(raised: list[Alert], cleared: list[Alert]) -> None:
         )
 
 
+_reminded_at: datetime | None = None
+
+
+def _remind_of_silence(feed: Alert | None, now: datetime) -> None:
+    """While the feed is silent, say so again every FEED_REMINDER: a page that connected just after the
+    first frame (rendered before it) learns of the silence all the same."""
+    global _reminded_at
+    if feed is None or feed.raised_at == now:
+        _reminded_at = now if feed is not None else None
+        return
+    if _reminded_at is None or now - _reminded_at >= FEED_REMINDER:
+        _reminded_at = now
+        send_to_floor(feed_frame(feed))
+
+
 def evaluate(*, now: datetime | None = None) -> tuple[list[Alert], list[Alert]]:
     """Raise the new breaches, clear the ended ones, tell the pages; returns (raised, cleared)."""
     now = now or timezone.now()
@@ -103,6 +119,7 @@ def evaluate(*, now: datetime | None = None) -> tuple[list[Alert], list[Alert]]:
         if raised or cleared:
             transaction.on_commit(lambda: _announce(raised, cleared))
     still = [alert for alert in [*active.values(), *raised] if alert not in cleared]
+    _remind_of_silence(next((alert for alert in still if alert.kind == AlertKind.FEED), None), now)
     watch.update(
         calls={alert.call_control_id for alert in still if alert.call_control_id},
         feed_silent=any(alert.kind == AlertKind.FEED for alert in still),

@@ -1,8 +1,9 @@
-"""{% alert_list %}: the person's unacknowledged alerts, on every page (base.html)."""
+"""{% alert_list %}: the person's unacknowledged alerts; {% feed_alert_now %}: the feed's (base.html)."""
 
 from django import template
 
-from operations.alerts.selectors import open_alerts
+from operations.alerts.models import Alert
+from operations.alerts.selectors import feed_alert, open_alerts
 
 register = template.Library()
 
@@ -23,3 +24,10 @@ def alert_list(context: template.Context) -> dict:
         "sound": bool(getattr(preferences, "alert_sound", False)),
         "desktop": bool(getattr(preferences, "alert_desktop", False)),
     }
+
+
+@register.simple_tag
+def feed_alert_now() -> Alert | None:
+    """The feed's silence as the alerts know it (the header badge): the row whose clearing is pushed,
+    so a page rendered after the push agrees with it."""
+    return feed_alert()

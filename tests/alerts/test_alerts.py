@@ -89,6 +89,7 @@ async def test_the_feed_falls_silent_and_comes_back_on_every_open_page(superviso
 @pytest.mark.django_db
 def test_a_page_rendered_while_the_feed_is_silent_says_so_in_its_badge(client, supervisor):
     _silent_feed()
+    evaluate()
     cache.clear()  # the banner's few seconds of cache, filled by an earlier test's page
     client.force_login(supervisor)
     page = client.get("/history/calls/").content.decode()
@@ -158,3 +159,18 @@ def test_a_supervisors_own_phone_ringing_is_no_alert(settings, supervisor):
     )
     raised, _ = evaluate()
     assert [alert.kind for alert in raised] == [AlertKind.SUPERVISION]
+
+
+@pytest.mark.django_db
+def test_a_silent_feed_is_said_again_for_pages_that_missed_it(monkeypatch, django_capture_on_commit_callbacks):
+    from operations.alerts import services
+
+    frames = []
+    monkeypatch.setattr(services, "send_to_floor", frames.append)
+    _silent_feed()
+    start = timezone.now()
+    for seconds in (0, 10, 31):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.evaluate(now=start + timedelta(seconds=seconds))
+    feed = [frame for frame in frames if frame["kind"] == "feed"]
+    assert [frame["state"] for frame in feed] == ["silent", "silent"]

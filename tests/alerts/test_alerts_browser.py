@@ -11,9 +11,11 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from dashboard.models import Event, UserProfile
+from operations.alerts.models import Alert, AlertKind
 from tests.browser.conftest import screenshot
 from tests.queues.support import _send, queued_call
 from tests.support.signing import as_http_headers, sign
+from tests.support.waiting import eventually
 from tests.support.webhooks import envelope
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,6 +46,7 @@ def test_an_alert_is_raised_on_an_open_page_and_acknowledged(login, supervisor, 
 def test_the_feed_badge_turns_from_silent_to_live_without_a_reload(login, supervisor, live_dashboard):
     _send("call.initiated", "v3:feed-browser", 1, caller="+14155550199", state="parked")
     Event.objects.update(received_at=datetime.now(UTC) - timedelta(minutes=10))  # webhooks stopped 10 min ago
+    assert eventually(lambda: Alert.objects.filter(kind=AlertKind.FEED, cleared_at__isnull=True).exists())
     page = login(supervisor, "pw-" + supervisor.username)
     page.evaluate("window.notReloaded = true")
     badge = page.locator("#live-status .live-state")
