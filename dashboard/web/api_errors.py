@@ -5,11 +5,10 @@ permission, throttling, 404, 405, ...) answer in the action API's envelope,
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
-from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
+from rest_framework.views import APIView, set_rollback
 
 from dashboard.actions.api import error_body
 
@@ -65,10 +64,16 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     return Response(error_body(kind, _message(exc), **extra), status=exc.status_code, headers=headers)
 
 
-@csrf_exempt  # a 404 whatever the method: CSRF's HTML 403 page must not answer a POST first
-def api_not_found(request: Request | HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
-    """The last URL under /api/: any other path is a 404 in the one shape."""
-    return JsonResponse(error_body("not_found", "No such API endpoint."), status=status.HTTP_404_NOT_FOUND)
+class ApiNotFound(APIView):
+    """The last URL under /api/: any other path is a 404 in the one shape, once authenticated
+    (a visitor without credentials learns nothing about which paths exist: 401)."""
+
+    def initial(self, request: Request, *args: object, **kwargs: object) -> None:
+        super().initial(request, *args, **kwargs)  # authentication first: 401 without credentials
+        raise exceptions.NotFound("No such API endpoint.")
+
+
+api_not_found = ApiNotFound.as_view()
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
