@@ -136,6 +136,17 @@ def _renamed(data: Mapping, names: dict[str, str]) -> Mapping:
     return data
 
 
+def _widget_part_names(fields: Mapping) -> set[str]:
+    """Names a field posts beside its own (client_state's `client_state_encoding`)."""
+    return {
+        f"{name}{suffix}"
+        for name, field in fields.items()
+        if field is not None
+        for suffix in getattr(field.widget, "widgets_names", ())
+        if suffix
+    }
+
+
 def action_body(request: Request, spec: ActionSpec) -> Mapping:
     """The body as the action's form reads it; what no form can judge travels as CheckedBody.refused."""
     try:
@@ -146,16 +157,15 @@ def action_body(request: Request, spec: ActionSpec) -> Mapping:
         return CheckedBody({}, {"__all__": ["The body must be a JSON object."]})
     fields = spec.form.base_fields
     data = _renamed(data, {name.removesuffix("_"): name for name in fields if name.endswith("_")})
-    refused = {
-        str(name): ["Unknown field."] for name in data if name not in fields and name != "submission_id"
-    }
+    known = set(fields) | {"submission_id"} | _widget_part_names(fields)
+    refused = {str(name): ["Unknown field."] for name in data if name not in known}
     key = request.headers.get("Idempotency-Key", "")
     if len(key) > 64:
         refused["Idempotency-Key"] = ["At most 64 characters."]
     if not refused:
         return data
     plain = data.dict() if isinstance(data, QueryDict) else data
-    return CheckedBody({name: value for name, value in plain.items() if name in fields}, refused)
+    return CheckedBody({name: value for name, value in plain.items() if name in known}, refused)
 
 
 def submission_id(request: Request, body: Mapping) -> str:

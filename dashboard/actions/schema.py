@@ -68,6 +68,13 @@ def request_serializer(spec: ActionSpec) -> type[serializers.Serializer]:
         for name, field in spec.form.base_fields.items()
         if field is not None
     }
+    for name, field in spec.form.base_fields.items():
+        if isinstance(field, ClientStateField):
+            fields[f"{name}_encoding"] = serializers.ChoiceField(
+                choices=[value for value, _ in ClientStateField.ENCODINGS],
+                required=False,
+                help_text=f"How `{name}` is written: `text` is encoded for you; base64 when absent.",
+            )
     fields["submission_id"] = serializers.CharField(
         required=False, max_length=64, help_text="As the Idempotency-Key header, which takes precedence."
     )
