@@ -1,6 +1,6 @@
 """Reads: the alerts a person has yet to acknowledge, and the feed's state."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from operations.alerts.models import Alert, AlertAck, AlertKind
 
@@ -10,15 +10,26 @@ SHOWN = 30
 
 def open_alerts(user) -> tuple[list[Alert], int]:  # noqa: ANN001 - a user
     """The active alerts this person has not acknowledged, newest first (at most SHOWN), and how many."""
+    _, shown, total = page_alerts(user)
+    return shown, total
+
+
+def page_alerts(user) -> tuple[Alert | None, list[Alert], int]:  # noqa: ANN001 - a user
+    """What a page's header shows, in one query: the feed's silence (badge and banner, never an item,
+    acknowledged or not) and the person's unacknowledged alerts (at most SHOWN) with how many."""
     acked = AlertAck.objects.filter(alert=OuterRef("pk"), user=user)
     alerts = (
         Alert.objects.filter(cleared_at__isnull=True)
-        .exclude(kind=AlertKind.FEED)  # the feed has its badge and banner, not an item
-        .exclude(Exists(acked))
+        .filter(Q(kind=AlertKind.FEED) | ~Exists(acked))
         .order_by("-raised_at", "-id")
     )
-    shown = list(alerts[:SHOWN])
-    return shown, len(shown) if len(shown) < SHOWN else alerts.count()
+    rows = list(alerts[: SHOWN + 1])
+    feed = next((alert for alert in rows if alert.kind == AlertKind.FEED), None)
+    shown = [alert for alert in rows if alert.kind != AlertKind.FEED][:SHOWN]
+    if len(shown) < SHOWN:
+        return feed, shown, len(shown)
+    items = alerts.exclude(kind=AlertKind.FEED)
+    return feed or alerts.filter(kind=AlertKind.FEED).first(), shown, items.count()
 
 
 def feed_alert() -> Alert | None:

@@ -72,9 +72,7 @@ def test_a_call_appears_live_and_leaves_when_it_hangs_up(login, supervisor, live
     row.wait_for(timeout=10_000)
     assert "ringing" in row.inner_text()
     post(live_dashboard, events["answered"])
-    page.wait_for_function(
-        "document.querySelector('#live-rows tr[data-state=answered]') !== null", timeout=10_000
-    )
+    page.wait_for_selector("#live-rows tr[data-state=answered]", timeout=10_000)
     assert page.locator("#call-count").inner_text() == "1"
     screenshot(page, "live-calls")
     post(live_dashboard, events["hangup"])
