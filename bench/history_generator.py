@@ -520,13 +520,14 @@ class HistoryGenerator:
     def _write_rejections(self) -> None:
         # received_at is auto_now_add, which bulk_create would overwrite: the rows are inserted raw.
         writer = _Writer(
-            RejectedWebhook, ["received_at", "endpoint", "reason", "status", "remote_addr", "body_bytes"]
+            RejectedWebhook,
+            ["received_at", "endpoint", "reason", "status", "remote_addr", "body_bytes", "count", "sample"],
         )
         span = timedelta(days=1).total_seconds()
         for k in range(self.rejected):
             reason, status = self.rng.choice(_REJECTIONS)
             received = self.now - timedelta(seconds=span * k / max(1, self.rejected))
-            writer.add([received, "telnyx", reason, status, "203.0.113.7", 900])
+            writer.add([received, "telnyx", reason, status, "203.0.113.7", 900, 1, ""])
         writer.flush()
         self.counts.rejected = writer.written
 

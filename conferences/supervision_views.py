@@ -84,7 +84,7 @@ class SuperviseConference(APIView):
             lambda: supervise_conference(
                 user=request.user,
                 conference=conference,
-                role=requested_role(request),
+                role=requested_role(request, also=frozenset({"participant"})),
                 participant=participant,
                 channel="api",
                 submission_id=submission_key(request),

@@ -293,7 +293,7 @@ if REDIS_URL:
     # Shared by every worker: API throttles and each user's running exports count across them all.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "dashboard.web.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
         }
@@ -449,6 +449,7 @@ SPECTACULAR_SETTINGS = {
         "MediaTrackEnum": "calls.forms.MEDIA_TRACKS",
         "CallDirectionEnum": "calls.api.CALL_DIRECTIONS",
         "CallStateEnum": "calls.models.CallState",
+        "ClientStateEncodingEnum": ["text", "base64"],
         "SupervisorRoleEnum": "calls.forms.SUPERVISOR_ROLES",
         "SupervisionStateEnum": "calls.supervision.models.SUPERVISION_STATES",
     },

@@ -73,12 +73,13 @@ RESPONSES = {
 }
 
 
-def requested_role(request: Request) -> str:
+def requested_role(request: Request, also: frozenset[str] = frozenset()) -> str:
+    """The body's `role`; any field but `role` and those named in `also` is a 400 naming it."""
     try:
         data = request.data
     except (ParseError, RecursionError):  # RecursionError: JSON nested thousands deep
         return ""
-    if isinstance(data, Mapping) and (unknown := sorted(str(name) for name in data if name != "role")):
+    if isinstance(data, Mapping) and (unknown := sorted(str(name) for name in data if name != "role" and name not in also)):
         raise ValidationError({name: ["Unknown field."] for name in unknown})  # the API's strict input
     role = data.get("role") if isinstance(data, Mapping) else ""
     return role if isinstance(role, str) else ""
