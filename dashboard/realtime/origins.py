@@ -58,6 +58,13 @@ def allowed_origin(scope: dict) -> bool:
     return bool(served_at) and (normalised in served_at or _trusted(normalised))
 
 
+class _Denier(WebsocketDenier):
+    """Closes before accepting, holding no channel of the layer: a refused socket has nothing to
+    receive, and a pending Redis read would outlive it (its cancellation waits on the socket)."""
+
+    channel_layer_alias = "(none: a refused socket joins no layer)"
+
+
 class SameOriginValidator:
     """ASGI middleware: a websocket from another origin is denied (closed before it is accepted)."""
 
@@ -66,6 +73,6 @@ class SameOriginValidator:
 
     async def __call__(self, scope: dict, receive, send):  # noqa: ANN001, ANN204
         if scope["type"] == "websocket" and not allowed_origin(scope):
-            denier = WebsocketDenier()
+            denier = _Denier()
             return await denier(scope, receive, send)
         return await self.application(scope, receive, send)
