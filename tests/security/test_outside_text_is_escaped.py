@@ -180,6 +180,8 @@ async def pushed_rows(page: WebsocketCommunicator) -> list[dict]:
     rows = []
     while not await page.receive_nothing(timeout=0.3):
         message = await page.receive_json_from()
+        if message.get("type") == "frame":  # the floor's and the user's frames (alerts, feed), not rows
+            continue
         rows += message["items"] if message.get("type") == "batch" else [message]  # a batch frame holds rows
     await page.disconnect()
     return rows
