@@ -151,18 +151,14 @@
     }
   });
 
-  // --- after a reconnect, frames may have been missed: read the list again -------------------------
-  let wasLive = false;
-  let lostSince = false;
+  // --- on connecting and after a reconnect, frames may have been missed: read the list again --------
+  // The first connect too: an alert raised between the page's render and its socket's subscription
+  // reached no socket of this page.
+  let live = false;
   document.addEventListener("switchboard:socket", async (event) => {
-    const live = event.detail.state === "live";
-    if (!live) {
-      if (wasLive) lostSince = true;
-      return;
-    }
-    wasLive = true;
-    if (!lostSince) return;
-    lostSince = false;
+    const wasLive = live;
+    live = event.detail.state === "live";
+    if (!live || wasLive) return;
     try {
       const response = await fetch(section.dataset.stateUrl, { credentials: "same-origin" });
       if (!response.ok) return;

@@ -4,6 +4,7 @@ the dashboard's state follows, and exactly one audit record is written per attem
 import pytest
 
 from calls.models import Call
+from calls.selectors import call_conditions
 from dashboard.actions.spec import action_spec
 from dashboard.models import OperatorAction
 from tests.support.commands import B64, CALL_COMMANDS
@@ -59,6 +60,13 @@ def live_call(simulator, *, ringing: bool = False) -> Call:
     return call
 
 
+def offered(call: Call, action: str) -> bool:
+    """Whether the dashboard offers the action on the call now: the webhooks of the steps before it
+    (a bridge, a recording started) arrive after their command's answer, and it waits for them."""
+    call.refresh_from_db()
+    return action_spec("call", action).available_in(call.state, call_conditions(call))
+
+
 def act(client, call: Call, action: str, data: dict):
     return client.post(
         f"/api/calls/{call.call_control_id}/actions/{action}/", data, content_type="application/json"
@@ -80,7 +88,9 @@ def test_each_call_action_reaches_telnyx_updates_state_and_is_audited(supervisor
         data_bridge = {"call_control_id": live_call(simulator).call_control_id}
     for step in PREREQUISITES.get(action, []):
         step_data = data_bridge if step == "bridge" else VALID[step]
+        assert eventually(lambda step=step: offered(call, step)), f"{step} never offered on {call.state}"
         assert act(supervisor_client, call, step, step_data).status_code == 200
+    assert eventually(lambda: offered(call, action)), f"{action} never offered on {call.state}"
     if action == "bridge":
         data = data_bridge
 

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from dashboard.models import Event, UserProfile
 from operations.alerts.models import Alert, AlertKind
+from operations.alerts.services import evaluate
 from tests.browser.conftest import screenshot
 from tests.queues.support import _send, queued_call
 from tests.support.signing import as_http_headers, sign
@@ -68,6 +69,30 @@ def test_the_feed_badge_turns_from_silent_to_live_without_a_reload(login, superv
     expect(badge).to_have_text("live", timeout=5_000)
     expect(page.locator("#delivery-warning")).to_have_count(0)
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_an_alert_raised_between_render_and_connect_is_on_the_page(browser, live_dashboard, supervisor):
+    """Its frame reached no socket of the page (there was none yet): the page reads the list on connecting."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(live_dashboard.url + "/accounts/login/")
+    page.fill("input[name=username]", supervisor.username)
+    page.fill("input[name=password]", "pw-" + supervisor.username)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/calls/")
+    held = []
+    page.route("**/static/live*.js", lambda route: held.append(route))  # no socket until the alert is raised
+    page.goto(live_dashboard.url + "/history/calls/", wait_until="commit")
+    page.wait_for_selector("#alerts", state="attached")
+    assert eventually(lambda: held)
+    expect(page.locator("#alert-items li")).to_have_count(0)
+
+    _send("call.initiated", "v3:ringing-between", 45, caller="+14155550144", state="parked")
+    evaluate()
+    for route in held:
+        route.continue_()
+    expect(page.locator("#alert-items li", has_text="+14155550144")).to_have_count(1, timeout=10_000)
+    context.close()
 
 
 # Records what the page asks of the browser instead of ringing and notifying for real.
