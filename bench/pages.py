@@ -35,9 +35,11 @@ TARGET_MS = 300
 STATES = ["parked", "answered", "answered", "bridged", "bridged", "queued", "conference"]
 
 
-def configure_django(database_url: str) -> None:
+def configure_django(database_url: str, static_root: Path) -> None:
     os.environ.update(PRODUCTION_ENV)
     os.environ["DATABASE_URL"] = database_url
+    # DEBUG off: pages link the collected (hashed) static names, so the files must be collected.
+    os.environ["DJANGO_STATIC_ROOT"] = str(static_root)
     os.environ["DJANGO_SETTINGS_MODULE"] = "switchboard.settings"
     import django
 
@@ -180,7 +182,7 @@ def main() -> None:
         else:
             database_url = f"sqlite:///{Path(tmp) / 'pages.sqlite3'}"
             kind = "sqlite"
-        configure_django(database_url)
+        configure_django(database_url, Path(tmp) / "static")
         from django.contrib.auth import get_user_model
         from django.core.management import call_command
         from django.test import Client
@@ -189,6 +191,7 @@ def main() -> None:
 
         try:
             call_command("migrate", "--noinput", verbosity=0)
+            call_command("collectstatic", "--noinput", verbosity=0)
             ensure_demo_users()
             client = Client()
             client.force_login(get_user_model().objects.get(username="supervisor"))
