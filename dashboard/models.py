@@ -47,6 +47,9 @@ class Event(models.Model):
             models.Index(fields=["call_session_id"], name="event_session_idx"),
             # History: events of some types, newest first, within a time range.
             models.Index(fields=["event_type", "received_at"], name="event_type_received_idx"),
+            # The API: events of one type, pages in log order (by seq): read in order, where the
+            # index above had every event of the type sorted by id for each page.
+            models.Index(fields=["event_type", "id"], name="event_type_seq_idx"),
             # Partial: only the rare repeated or retried deliveries are indexed, so ingest barely pays.
             models.Index(
                 fields=["received_at"], name="event_duplicated_recv_idx", condition=models.Q(duplicates__gt=0)
