@@ -1,9 +1,12 @@
 """Reads for calls."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models.functions import Concat, Lower
 from django.shortcuts import get_object_or_404
 
-from calls.models import Call
+from calls.models import Call, CallState
 from dashboard.eventlog.event_types import EventType
 from dashboard.eventlog.timeline import TimelineEntry, timeline
 from dashboard.models import ActionOutcome, Event, OperatorAction
@@ -24,6 +27,62 @@ def live_call_stamps() -> QuerySet:
     Enough to tell whether a row rendered earlier is still current, without loading the calls.
     """
     return live_calls().values_list("pk", "version", "call_control_id", "event_count", "last_event_at")
+
+
+@dataclass(frozen=True)
+class LiveListView:
+    """What a live list shows: the page's filters and order (the same as static/live.js applies)."""
+
+    direction: str = ""
+    state: str = ""  # a call state, or "hold"
+    q: str = ""  # in the from number, the number called or the caller's name
+    conference: str = ""  # in the conference id
+    sort: str = ""  # a column (see _SORTS); "" is the list's own order, as the calls came
+    descending: bool = False
+
+
+# Each column as the page sorts it: its cell's text (a state by the word shown), a duration by its start.
+_SORTS = {
+    "from": (Lower("from_number"), Lower("caller_id_name")),
+    "to": (Lower("to_number"),),
+    "direction": (F("direction"),),
+    "state": (Case(*(When(state=value, then=Value(label)) for value, label in CallState.choices), default=F("state")),),
+    "duration": (F("start_time"),),  # the earlier it started, the longer: descending is the earliest first
+    "conference": (Lower("conference_id"),),
+}
+
+
+def live_calls_in_view(view: LiveListView) -> QuerySet[Call]:
+    """The live calls a list with these filters shows, in its order (ties as they came)."""
+    calls = Call.objects.filter(is_alive=True)
+    if view.direction:
+        calls = calls.filter(direction=view.direction)
+    if view.state == "hold":
+        calls = calls.filter(on_hold=True)
+    elif view.state:
+        calls = calls.filter(state=view.state)
+    if view.q:
+        # One text, as the row's data-search joins them.
+        calls = calls.alias(
+            searched=Concat("from_number", Value(" "), "to_number", Value(" "), "caller_id_name")
+        ).filter(searched__icontains=view.q)
+    if view.conference:
+        calls = calls.filter(conference_id__icontains=view.conference)
+    keys = _SORTS.get(view.sort, ())
+    descending = view.descending != (view.sort == "duration")
+    ordering = [key.desc() if descending else key.asc() for key in keys]
+    return calls.order_by(*ordering, "start_time", "id")
+
+
+def live_calls_in_view_count(view: LiveListView) -> int:
+    return live_calls_in_view(view).order_by().count()
+
+
+def live_call_stamps_in_view(view: LiveListView, limit: int) -> QuerySet:
+    """Like `live_call_stamps`, for the first `limit` calls of a filtered, ordered list."""
+    return live_calls_in_view(view).values_list(
+        "pk", "version", "call_control_id", "event_count", "last_event_at"
+    )[:limit]
 
 
 def calls_by_pk(pks: list[int]) -> dict[int, Call]:

@@ -118,6 +118,9 @@
       resyncSoon();
       return;
     }
+    // A windowed list shows the rows it has at once; which calls belong in the window, and how many
+    // match, only the server knows: it is read again, at most every two seconds.
+    if (windowSize()) resyncSoon();
     const existing = document.getElementById(message.dom_id);
     if (existing) {
       const current = Number(existing.dataset.version || 0);
@@ -141,10 +144,12 @@
       if (!message.alive) scheduleRemoval(row);
     } else if (message.alive && acceptsNewRows(message.kind)) {
       const row = fragment(message.html);
+      if (windowSize() && !matches(row, filters)) return;
       if (!addRow(rowsBody(), row)) return;
       sortInto(row);
       placed(row);
-      announce(null, row);
+      trimWindow();
+      if (row.isConnected) announce(null, row);
     }
     if (isOwnObject(message)) resync();
     updateCount();
@@ -251,6 +256,37 @@
     }
   }
 
+  // --- a windowed list: past a few hundred live calls the server sends the first rows in the page's
+  // order and filters (the URL says which), and the count of all that match -------------------------
+  function windowNote() {
+    return document.getElementById("window-note");
+  }
+
+  function windowSize() {
+    const note = windowNote();
+    return note && note.dataset.window ? Number(note.dataset.window) : 0;
+  }
+
+  // A row that arrived sorted past the window's end is not in the window.
+  function trimWindow() {
+    const size = windowSize();
+    const tbody = rowsBody();
+    if (!size || !tbody) return;
+    const rows = heads(tbody);
+    for (const row of rows.slice(size).reverse()) {
+      if (!isBusy(row)) row.remove();
+    }
+  }
+
+  // Filters or order changed: a windowed list asks the server for the rows they select.
+  let refilterTimer = null;
+
+  function refilter() {
+    if (!windowSize()) return;
+    clearTimeout(refilterTimer);
+    refilterTimer = setTimeout(() => (syncing ? syncing.then(() => resync()) : resync()), 250);
+  }
+
   async function resync() {
     if (syncing) return syncing;
     syncing = (async () => {
@@ -259,11 +295,13 @@
         if (!response.ok) return;
         const doc = new DOMParser().parseFromString(await response.text(), "text/html");
         holes.clear(); // the snapshot holds every row as it is now
+        const freshNote = doc.getElementById("window-note");
+        const exact = Boolean(freshNote && freshNote.dataset.window);
         for (const region of doc.querySelectorAll("[data-sync-region]")) {
           const mine = document.getElementById(region.id);
           if (!mine) continue;
           if (region.id === "live-rows") {
-            mergeRows(mine, region);
+            mergeRows(mine, region, exact);
           } else if (!isBusy(mine)) {
             mine.replaceWith(document.importNode(region, true));
           }
@@ -282,7 +320,9 @@
     return syncing;
   }
 
-  function mergeRows(mine, fresh) {
+  // A windowed snapshot is exact: a row it lacks left the window (or ended) and goes at once, and the
+  // rows take its order (a column sort re-sorts them after).
+  function mergeRows(mine, fresh, exact) {
     const keep = new Set();
     for (const row of fresh.children) {
       keep.add(row.id);
@@ -298,9 +338,17 @@
     }
     for (const row of Array.from(mine.children)) {
       if (!keep.has(row.id) && !isBusy(row)) {
+        if (exact) {
+          row.remove();
+          continue;
+        }
         row.dataset.alive = "0";
         scheduleRemoval(row);
       }
+    }
+    if (exact) {
+      const order = Array.from(keep, (id) => document.getElementById(id)).filter((row) => row && row.parentElement === mine);
+      if (order.some((row, index) => mine.children[index] !== row)) mine.append(...order);
     }
   }
 
@@ -504,6 +552,7 @@
       sortAll();
       showSort();
       writeUrl();
+      refilter();
     });
     sortAll();
     showSort();
@@ -537,6 +586,8 @@
     for (const row of tbody.children) {
       if (!row.hidden && row.dataset.alive !== "0" && !row.dataset.parent) visible += 1;
     }
+    const note = windowNote();
+    if (windowSize()) visible = Number(note.dataset.total || 0);
     const counter = document.querySelector("[data-live-count]");
     if (counter && counter.textContent !== String(visible)) counter.textContent = String(visible);
     const empty = document.getElementById("empty-note");
@@ -614,11 +665,15 @@
       filters = filterValues();
       refreshView();
       writeUrl();
+      refilter();
     });
     filterForm.addEventListener("submit", (event) => event.preventDefault());
   }
   window.addEventListener("online", () => connect());
   setInterval(() => tick(), 1000);
+  // A conference row comes from the row cache as it was at its own last change: its counts and
+  // "talking" marks follow the participant rows under it, which may have changed since.
+  for (const head of rowsBody() ? rowsBody().querySelectorAll(":scope > [data-floor]") : []) summarise(head);
   refreshView();
   tick();
   for (const row of document.querySelectorAll("#live-rows > [data-alive='0']")) scheduleRemoval(row);
