@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
 from conferences.models import Conference, Participant, ParticipantStatus
-from conferences.selectors import conference_list, conference_recording, with_callers
+from conferences.selectors import conference_list, live_floor_keys, recording_conferences, with_callers
 from dashboard.actions.spec import action_spec
 from dashboard.models import Event
 from dashboard.realtime.registry import LiveKind, LivePage, register_live_kind, register_live_page
@@ -34,18 +34,19 @@ def _iso(moment: datetime | None) -> str:
     return moment.isoformat() if moment else ""
 
 
-def _conference_stamp(conference: Conference) -> tuple:
+def _stamp(version: int, key: str, *moments: datetime | None) -> tuple:
     # Plain values: the stamp travels in broadcast notes, through Redis as msgpack.
-    return (
-        conference.version,
-        conference.conference_id,
-        _iso(conference.last_event_at),
-        _iso(conference.floor_changed_at),
+    return (version, key, *(_iso(moment) for moment in moments))
+
+
+def _conference_stamp(conference: Conference) -> tuple:
+    return _stamp(
+        conference.version, conference.conference_id, conference.last_event_at, conference.floor_changed_at
     )
 
 
 def _participant_stamp(participant: Participant) -> tuple:
-    return (participant.version, participant.call_control_id, _iso(participant.last_event_at))
+    return _stamp(participant.version, participant.call_control_id, participant.last_event_at)
 
 
 def _touched_conferences(moment: datetime) -> QuerySet:
@@ -60,7 +61,7 @@ def _participants_changed_since(moment: datetime) -> QuerySet[Participant]:
     return Participant.objects.filter(conference__conference_id__in=_touched_conferences(moment))
 
 
-def row_context(conference: Conference, can_act: bool) -> dict:
+def row_context(conference: Conference, can_act: bool, recording: bool) -> dict:
     """What the conference row shows beyond the conference: its recording, and its own actions
     (none for TeXML conferences, which take no Call Control conference command)."""
     quick = ()
@@ -68,20 +69,15 @@ def row_context(conference: Conference, can_act: bool) -> dict:
         quick = tuple(
             name for name in ROW_ACTIONS if action_spec("conference", name).available_in(conference.status)
         )
-    return {
-        "conference": conference,
-        "can_act": can_act,
-        "quick": quick,
-        "recording": conference_recording(conference),
-    }
+    return {"conference": conference, "can_act": can_act, "quick": quick, "recording": recording}
 
 
-def _conference_row(conference: Conference, can_act: bool) -> RenderedRow:
+def _conference_row(conference: Conference, can_act: bool, recording: bool) -> RenderedRow:
     return RenderedRow(
         stamp=_conference_stamp(conference),
         dom_id=f"conference-{conference.pk}",
         alive=conference.is_live,
-        html=render_to_string(CONFERENCE_ROW, row_context(conference, can_act)),
+        html=render_to_string(CONFERENCE_ROW, row_context(conference, can_act, recording)),
     )
 
 
@@ -98,34 +94,74 @@ def _floor_participant_row(participant: Participant, can_act: bool) -> RenderedR
 
 
 def _render_conference(pk: int, can_act: bool) -> RenderedRow:
-    return _conference_row(conference_list().get(pk=pk), can_act)
+    conference = conference_list().get(pk=pk)
+    return _conference_row(conference, can_act, bool(recording_conferences([conference.conference_id])))
 
 
 def _render_floor_participant(pk: int, can_act: bool) -> RenderedRow:
     return _floor_participant_row(with_callers(Participant.objects.all()).get(pk=pk), can_act)
 
 
-def floor_rows(conferences: list[Conference], can_act: bool, can_act_on_participants: bool) -> list[bytes]:
-    """The live list's rows, each conference followed by who is in it, from the row cache the
-    websocket fragments share (`dashboard/realtime/rows.py`): a row is rendered only when it
-    changed since any page or socket of this process last needed it."""
-    participants = [participant for conference in conferences for participant in conference.floor_participants]
-    found = rows.get_many("conference", can_act, {c.pk: _conference_stamp(c) for c in conferences})
-    present = rows.get_many(
-        "floor_participant", can_act_on_participants, {p.pk: _participant_stamp(p) for p in participants}
-    )
-    out = []
-    for conference in conferences:
-        if conference.pk not in found:
-            found[conference.pk] = _conference_row(conference, can_act)
-            rows.put("conference", can_act, conference.pk, found[conference.pk])
-        out.append(found[conference.pk].html_bytes())
-        for participant in conference.floor_participants:
-            if participant.pk not in present:
-                present[participant.pk] = _floor_participant_row(participant, can_act_on_participants)
-                rows.put("floor_participant", can_act_on_participants, participant.pk, present[participant.pk])
-            out.append(present[participant.pk].html_bytes())
+# Rows missing from the cache are read this many at a time (a bounded IN list on any database).
+_CHUNK = 500
+
+
+def _chunks(pks: list[int]) -> list[list[int]]:
+    return [pks[start : start + _CHUNK] for start in range(0, len(pks), _CHUNK)]
+
+
+def _render_conferences(pks: list[int], can_act: bool) -> dict[int, RenderedRow]:
+    out = {}
+    for chunk in _chunks(pks):
+        conferences = list(conference_list().filter(pk__in=chunk))
+        recording = recording_conferences([conference.conference_id for conference in conferences])
+        for conference in conferences:
+            out[conference.pk] = _conference_row(conference, can_act, conference.conference_id in recording)
+            rows.put("conference", can_act, conference.pk, out[conference.pk])
     return out
+
+
+def _render_floor_participants(pks: list[int], can_act: bool) -> dict[int, RenderedRow]:
+    out = {}
+    for chunk in _chunks(pks):
+        for participant in with_callers(Participant.objects.filter(pk__in=chunk)):
+            out[participant.pk] = _floor_participant_row(participant, can_act)
+            rows.put("floor_participant", can_act, participant.pk, out[participant.pk])
+    return out
+
+
+def floor_rows(can_act: bool, can_act_on_participants: bool) -> tuple[int, list[bytes]]:
+    """How many conferences are live, and the live list's rows: each conference followed by who is
+    in it. Rows come from the row cache the websocket fragments share (`dashboard/realtime/rows.py`),
+    looked up by stamps read as plain tuples: only a row that changed since any page or socket of
+    this process last needed it is read whole and rendered."""
+    conferences, participants = live_floor_keys()
+    found = rows.get_many(
+        "conference", can_act, {pk: _stamp(version, *rest) for pk, version, *rest in conferences}
+    )
+    present = rows.get_many(
+        "floor_participant",
+        can_act_on_participants,
+        {pk: _stamp(version, *rest) for pk, _, version, *rest in participants},
+    )
+    found.update(_render_conferences([key[0] for key in conferences if key[0] not in found], can_act))
+    present.update(
+        _render_floor_participants(
+            [key[0] for key in participants if key[0] not in present], can_act_on_participants
+        )
+    )
+    under: dict[int, list[bytes]] = {}
+    for pk, conference_pk, *_ in participants:
+        # A row that changed between the two reads (left, or its conference ended) is skipped: the
+        # socket brings it.
+        if pk in present:
+            under.setdefault(conference_pk, []).append(present[pk].html_bytes())
+    out = []
+    for pk, *_ in conferences:
+        if pk in found:
+            out.append(found[pk].html_bytes())
+            out.extend(under.get(pk, ()))
+    return len(conferences), out
 
 
 def _render_participant(pk: int, can_act: bool) -> RenderedRow:

@@ -51,42 +51,59 @@ def with_callers(participants: QuerySet[Participant]) -> QuerySet[Participant]:
     )
 
 
-def present(participants: QuerySet[Participant]) -> QuerySet[Participant]:
-    """Those still in their conference (joining or joined), in the order they came."""
-    return with_callers(participants.exclude(status=ParticipantStatus.LEFT)).order_by("joined_at", "id")
+# What tells a live row's cached rendering from a stale one (conferences/live.py builds the stamps).
+CONFERENCE_KEY_FIELDS = ("pk", "version", "conference_id", "last_event_at", "floor_changed_at")
+PARTICIPANT_KEY_FIELDS = ("pk", "conference_id", "version", "call_control_id", "last_event_at")
 
 
-def live_floor() -> list[Conference]:
-    """The live conferences, each with `floor_participants`: who is in it now, named."""
-    conferences = list(live_conferences())
-    by_pk = {conference.pk: conference for conference in conferences}
-    for conference in conferences:
-        conference.floor_participants = []
-    for participant in present(Participant.objects.filter(conference__in=list(by_pk))):
-        by_pk[participant.conference_id].floor_participants.append(participant)
-    return conferences
+def live_floor_keys() -> tuple[list[tuple], list[tuple]]:
+    """The live list's rows as plain tuples, no model built: the live conferences oldest first
+    (CONFERENCE_KEY_FIELDS), and who is in them in the order they came (PARTICIPANT_KEY_FIELDS,
+    `conference_id` being the conference's pk)."""
+    conferences = Conference.objects.exclude(status=ConferenceStatus.COMPLETED).order_by("created_at", "id")
+    participants = (
+        Participant.objects.exclude(status=ParticipantStatus.LEFT)
+        .exclude(conference__status=ConferenceStatus.COMPLETED)
+        .order_by("joined_at", "id")
+    )
+    return (
+        list(conferences.values_list(*CONFERENCE_KEY_FIELDS)),
+        list(participants.values_list(*PARTICIPANT_KEY_FIELDS)),
+    )
 
 
-def conference_recording(conference: Conference) -> bool:
-    """Whether a recording the dashboard started runs (Telnyx sends no webhook when one starts)."""
-    last = (
+def recording_conferences(conference_ids: list[str]) -> set[str]:
+    """Those of the conferences where a recording the dashboard started runs (Telnyx sends no
+    webhook when one starts): two queries however many conferences."""
+    started: dict[str, object] = {}
+    for conference_id, action, created_at in (
         OperatorAction.objects.filter(
-            conference_id=conference.conference_id,
+            conference_id__in=conference_ids,
             target_type="conference",
             outcome=ActionOutcome.OK,
             action__in=("record_start", "record_stop"),
         )
-        .order_by("-created_at", "-id")
-        .only("action", "created_at")
-        .first()
-    )
-    if last is None or last.action == "record_stop":
-        return False
-    return not Event.objects.filter(
-        conference_id=conference.conference_id,
-        event_type=EventType.CONFERENCE_RECORDING_SAVED,
-        received_at__gt=last.created_at,
-    ).exists()
+        .order_by("created_at", "id")
+        .values_list("conference_id", "action", "created_at")
+    ):
+        if action == "record_start":
+            started[conference_id] = created_at
+        else:
+            started.pop(conference_id, None)
+    if not started:
+        return set()
+    saved = Event.objects.filter(
+        conference_id__in=list(started), event_type=EventType.CONFERENCE_RECORDING_SAVED
+    ).values_list("conference_id", "received_at")
+    for conference_id, received_at in saved:
+        if conference_id in started and received_at > started[conference_id]:
+            del started[conference_id]
+    return set(started)
+
+
+def conference_recording(conference: Conference) -> bool:
+    """Whether a recording the dashboard started runs in this conference."""
+    return conference.conference_id in recording_conferences([conference.conference_id])
 
 
 def conference_participants(*, conference: Conference) -> QuerySet[Participant]:
