@@ -19,9 +19,11 @@ with --redis-workers workers (1 and 2) when Redis answers at --redis.
 
 Target: p99 under 250 ms with 100 clients.
 
-Isolation (issue 17): while the sockets receive the burst, a plain page request (--probe, default
-/calls/) must stay fast. The script requests it one at a time before the burst (idle) and during
-it, and prints both medians:
+Isolation (issue 17): while the sockets receive the burst, a plain page request must stay fast.
+The script requests the --probe pages in turn (default /healthz, served on the event loop in front
+of Django, so it shows the loop's own starvation; /profile/, a Django page whose cost does not grow
+with the burst; and /calls/), one request at a time, before the burst (idle) and during it, and
+prints both medians per page:
 
     .venv/bin/python bench/fanout.py --clients 500 --events 200 --rate 1000 --redis none   # target: p50 < 100 ms
     .venv/bin/python bench/fanout.py --quick     # CI: a handful of sockets and calls, in-memory layer
@@ -73,6 +75,7 @@ class Clients:
         self.closed: list[int | None] = []  # close codes of sockets the server closed
         self.closing = False
         self.rows = 0
+        self.bytes = 0
 
     async def open(self, url: str, cookie: str, count: int, origin: str) -> None:
         async def one(slot: int) -> None:
@@ -97,13 +100,14 @@ class Clients:
             async for raw in ws:
                 sink.append((clock(), raw))
                 self.rows += raw.count('"dom_id"')  # a "batch" frame carries several rows
+                self.bytes += len(raw)
         if not self.closing:
             self.closed.append(ws.close_code)
 
     def clear(self) -> None:
         for sink in self.received:
             sink.clear()
-        self.rows = 0
+        self.rows = self.bytes = 0
 
     def arrivals(self, wanted: set[str]) -> list[dict[str, float]]:
         """Per client: call_control_id -> first arrival time of that call's row fragment."""
@@ -130,19 +134,27 @@ class Clients:
         await asyncio.gather(*(ws.close() for ws in self.sockets if ws is not None), return_exceptions=True)
 
 
-async def probe_page(url: str, cookie: str, path: str, count: int = 0, until: asyncio.Event | None = None,
-                     ) -> list[float]:
-    """Response times (ms) of `path`, requested one at a time: `count` times, or until `until` is set."""
+async def probe_pages(url: str, cookie: str, paths: list[str], count: int = 0, until: asyncio.Event | None = None,
+                      ) -> dict[str, list[float]]:
+    """Response times (ms) per path, the paths requested in turn, one request at a time: `count` rounds,
+    or until `until` is set."""
     import httpx
 
-    times: list[float] = []
+    times: dict[str, list[float]] = {path: [] for path in paths}
+    rounds = 0
     async with httpx.AsyncClient(base_url=url, timeout=60, cookies={"sessionid": cookie}) as client:
-        while (until is not None and not until.is_set()) or len(times) < count:
-            started = time.perf_counter()
-            response = await client.get(path)
-            response.raise_for_status()
-            times.append((time.perf_counter() - started) * 1000)
+        while (until is not None and not until.is_set()) or rounds < count:
+            for path in paths:
+                started = time.perf_counter()
+                response = await client.get(path)
+                response.raise_for_status()
+                times[path].append((time.perf_counter() - started) * 1000)
+            rounds += 1
     return times
+
+
+def _medians(times: dict[str, list[float]]) -> dict[str, float]:
+    return {path: percentile(values, 0.5) if values else float("nan") for path, values in times.items()}
 
 
 async def run_round(url: str, cookie: str, args: argparse.Namespace, server_pid: int) -> dict:
@@ -156,13 +168,13 @@ async def run_round(url: str, cookie: str, args: argparse.Namespace, server_pid:
         # Idle, as pages are between calls: a socket the server drops now misses what follows.
         await asyncio.sleep(args.idle)
         clients.clear()
-        idle_pages = await probe_page(url, cookie, args.probe, count=10)
+        idle_pages = await probe_pages(url, cookie, args.probe, count=10)
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         server_cpu_before = process_tree_cpu(server_pid)
         bodies = new_call_bodies(8_000_000, args.events)
         expected = args.clients * args.events
         burst_over = asyncio.Event()
-        prober = asyncio.create_task(probe_page(url, cookie, args.probe, until=burst_over))
+        prober = asyncio.create_task(probe_pages(url, cookie, args.probe, until=burst_over))
         sent, answers = await post_paced(url, bodies, args.rate)
         deadline = time.perf_counter() + args.wait
         while clients.count() < expected and time.perf_counter() < deadline:
@@ -173,11 +185,13 @@ async def run_round(url: str, cookie: str, args: argparse.Namespace, server_pid:
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
         server_cpu = process_tree_cpu(server_pid) - server_cpu_before
         arrivals = clients.arrivals(set(sent))
+        received_mb = clients.bytes / 1e6
     finally:
         await clients.close()
     latencies = [(first[call_id] - sent[call_id]) * 1000 for first in arrivals for call_id in first]
     return {
         "pairs": expected,
+        "received_mb": received_mb,
         "latencies": latencies,
         "missed": expected - len(latencies),
         "post_p50": percentile(answers, 0.5),
@@ -185,9 +199,9 @@ async def run_round(url: str, cookie: str, args: argparse.Namespace, server_pid:
         "closed": len(clients.closed),
         "close_codes": sorted(set(clients.closed), key=str),
         "server_cpu": server_cpu,
-        "page_idle": percentile(idle_pages, 0.5) if idle_pages else float("nan"),
-        "page_busy": percentile(busy_pages, 0.5) if busy_pages else float("nan"),
-        "page_busy_count": len(busy_pages),
+        "page_idle": _medians(idle_pages),
+        "page_busy": _medians(busy_pages),
+        "page_busy_count": min(len(values) for values in busy_pages.values()),
         "client_cpu": (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime),
     }
 
@@ -196,10 +210,12 @@ def measure(layer: str, workers: int, args: argparse.Namespace, workdir: Path, a
     kind = "postgres" if args.database_url.startswith("postgres") else "sqlite"
     env = dict(PRODUCTION_ENV)
     env["DATABASE_URL"] = fresh_database(kind, args.database_url, workdir, f"fanout_{layer}_{workers}_{attempt}")
+    env["DJANGO_STATIC_ROOT"] = str(workdir / "static")  # DEBUG off: the collected files' manifest
     if layer == "redis":
         env["REDIS_URL"] = args.redis
     manage("migrate", "--noinput", env=env)
     manage("demo_users", env=env)
+    manage("collectstatic", "--noinput", env=env)
     port = free_port()
     server = uvicorn_logged(args.app, port, workers, env,
                             workdir / f"server-{layer}-{workers}-{attempt}.log")
@@ -229,7 +245,9 @@ def main() -> None:
     parser.add_argument("--app", default="switchboard.asgi:application",
                         help="the ASGI app to serve (to compare a variant, importable via PYTHONPATH)")
     parser.add_argument("--repeat", type=int, default=1, help="measure each configuration this many times")
-    parser.add_argument("--probe", default="/calls/", help="the page requested before and during the burst")
+    parser.add_argument("--probe", nargs="+", default=["/healthz", "/profile/", "/calls/"],
+                        help="the pages requested in turn before and during the burst (/healthz: the event loop "
+                        "alone; a Django page: the loop and the request threads too)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes (CI): 5 sockets, 10 calls, in-memory only")
     args = parser.parse_args()
     if args.quick:
@@ -249,7 +267,7 @@ def main() -> None:
           f"at {args.rate:g}/s, {database}, production profile\n")
     print(f"{'layer':<10} {'workers':>7} {'pairs':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} "
           f"{'missed':>6} {'closed':>6} {'POST p50':>8} {'POST p99':>8} {'server CPU s':>12} {'µs/msg':>6} "
-          f"{'client CPU s':>12} {'page idle':>9} {'page busy':>9} {'load':>5}")
+          f"{'client CPU s':>12} {'MB in':>6} {'load':>5}  page ms idle -> busy (median)")
     with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
         for layer, workers in configs:
             for attempt in range(args.repeat):
@@ -259,8 +277,9 @@ def main() -> None:
                       f"{percentile(values, 0.95):>7.1f} {percentile(values, 0.99):>7.1f} {max(values):>7.1f} "
                       f"{result['missed']:>6} {result['closed']:>6} {result['post_p50']:>8.1f} {result['post_p99']:>8.1f} "
                       f"{result['server_cpu']:>12.1f} {result['server_cpu'] / result['pairs'] * 1e6:>6.0f} "
-                      f"{result['client_cpu']:>12.1f} {result['page_idle']:>9.1f} {result['page_busy']:>9.1f} "
-                      f"{os.getloadavg()[0]:>5.2f}"
+                      f"{result['client_cpu']:>12.1f} {result['received_mb']:>6.0f} {os.getloadavg()[0]:>5.2f}  "
+                      + ", ".join(f"{path} {result['page_idle'][path]:.1f} -> {result['page_busy'][path]:.1f}"
+                                  for path in args.probe)
                       + (f"  close codes {result['close_codes']}" if result["closed"] else ""), flush=True)
                 errors = result["server_errors"]
                 if errors:
@@ -269,8 +288,9 @@ def main() -> None:
     print(f"\ntarget: p99 < {TARGET_P99_MS} ms with 100 clients; latency = POST sent -> fragment received, "
           "per (client, event); missed = pairs never received; closed = sockets the server closed "
           f"(after {args.idle:g} s idle and during the run); server CPU = the uvicorn process tree's CPU "
-          "while the webhooks were posted and delivered, and per (client, event) pair; page idle / busy = "
-          f"median ms of GET {args.probe} before the burst and during it (target: busy < 100 ms); load = "
+          "while the webhooks were posted and delivered, and per (client, event) pair; MB in = websocket text "
+          "the clients received during the burst; page ms = median of "
+          "GET of each probe before the burst and during it (target: busy < 100 ms); load = "
           "the machine's 1-minute load average")
 
 

@@ -72,7 +72,8 @@ async def _send_all(messages: list[tuple[str, dict]]) -> None:
         async with asyncio.timeout(SEND_TIMEOUT_SECS):
             for group, message in messages:
                 try:
-                    await layer.group_send(group, message)
+                    # The group travels with the message: each process's hub hands it to that group's sockets.
+                    await layer.group_send(group, {**message, "group": group})
                 except Exception as exc:
                     # Redis down or a full channel: pages re-sync on reconnect, so a lost hint is
                     # tolerable. An outage is logged once when it starts and once when it ends.

@@ -9,7 +9,6 @@ joining its group failed or the layer went away under an open page: the page rec
 second or two and re-syncs from the database, and the outage is logged once (`outage.py`).
 """
 
-import asyncio
 import json
 import time
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from dashboard.models import Event, OperatorAction
 from dashboard.observability import metrics
 from dashboard.realtime.fragments import fragments
+from dashboard.realtime.hub import LAYER_UNAVAILABLE, Hub, hub
 from dashboard.realtime.outage import outage
 from dashboard.realtime.registry import live_kinds, live_page
 from dashboard.realtime.sessions import still_signed_in
@@ -28,8 +28,6 @@ from dashboard.realtime.users import FLOOR_GROUP, user_group
 
 UNAUTHORISED = 4401
 NOT_FOUND = 4404
-LAYER_UNAVAILABLE = 4503
-_LAYER_LOST = {"type": "layer.lost"}
 # The websocket target of pages without rows: only the user's and the floor's frames.
 PERSONAL_TARGET = "me"
 
@@ -105,47 +103,22 @@ def _kinds_user_may_act_on(user: object) -> frozenset[str]:
     )
 
 
-def _following(fragment: str, note_version: int) -> str:
-    """The fragment, saying which version of its row came before the note it answers ("after").
-
-    A note for version N may be answered with the row as it is now, N+1 or later (it changed again
-    before the note was read): that is no gap, nothing was missed, and the page need not re-read its
-    snapshot. A page misses something only when "after" is newer than the version it holds. The
-    fragment is cached as JSON text, shared by every page: the field goes in front, without parsing.
-    """
-    return f'{{"after": {int(note_version) - 1}, {fragment[1:]}'
-
-
 class LiveConsumer(AsyncJsonWebsocketConsumer):
+    # No channel-layer channel per socket: this process's hub receives each group's messages once and
+    # hands every socket of the group the same encoded frame (`hub.py`).
+    channel_layer_alias = "none: the hub subscribes for every socket"
     group: str | None = None
     joined: tuple[str, ...] = ()
     acts_on: frozenset[str] = frozenset()
     counted = False
-    _layer_lost = False
+    _hub: Hub | None = None
+    _greeted = False
     _closing = False
 
-    # Channels sets channel_receive to the layer's receive for this channel; reading it gives the
-    # guarded version, which turns a layer failure into one "layer.lost" message instead of an
-    # exception that would end the connection with a traceback.
-    @property
-    def channel_receive(self):  # noqa: ANN201
-        return self._guarded_receive
-
-    @channel_receive.setter
-    def channel_receive(self, receive) -> None:  # noqa: ANN001
-        self._layer_receive = receive
-
-    async def _guarded_receive(self) -> dict:
-        if self._layer_lost:
-            await asyncio.Future()  # nothing more from the layer: wait for the socket to close
-        try:
-            message = await self._layer_receive()
-        except Exception as exc:
-            self._layer_lost = True
-            outage.failed("receive", exc)
-            return _LAYER_LOST
-        outage.succeeded()
-        return message
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Frames the hub delivered before this socket said hello: they follow it, in order.
+        self._held: list[str] = []
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -159,23 +132,43 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 await self.close(code=NOT_FOUND)
                 return
         self.acts_on = await database_sync_to_async(_kinds_user_may_act_on)(user)
+        groups = tuple(group for group in (self.group, user_group(user.pk), FLOOR_GROUP) if group)
+        local = hub()
         try:
-            for group in (self.group, user_group(user.pk), FLOOR_GROUP):
-                if group:
-                    await self.channel_layer.group_add(group, self.channel_name)
-                    self.joined += (group,)
+            if local is not None:
+                await local.join(groups, self)
+                self._hub, self.joined = local, groups
         except Exception as exc:
             outage.failed("group_add", exc)
             self.group = None
-            self._layer_lost = True
             await self.accept()
-            await self._close_for_the_layer()
+            await self.close(code=LAYER_UNAVAILABLE)
             return
         outage.succeeded()
         await self.accept()
         self.counted = True
         metrics.WEBSOCKETS.inc()
-        await self._hello()
+        try:
+            await self._hello()
+        finally:
+            while self._held:
+                await self.send(text_data=self._held.pop(0))
+            self._greeted = True
+
+    async def deliver(self, text: str) -> None:
+        """A frame from the hub, already encoded."""
+        if self._closing:
+            return
+        if not self._greeted:
+            self._held.append(text)
+            return
+        await self.send(text_data=text)
+
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        # Once: the user's sockets may be told to close while the layer goes away, say.
+        if not self._closing:
+            self._closing = True
+            await super().close(code=code, reason=reason)
 
     async def _hello(self) -> None:
         """The page re-fetches its snapshot on this hello, so nothing between render and connect is lost;
@@ -207,39 +200,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if self.counted:
             self.counted = False
             metrics.WEBSOCKETS.dec()
-        if self.joined and not self._layer_lost:
+        if self.joined and self._hub is not None:
             try:
-                for group in self.joined:
-                    await self.channel_layer.group_discard(group, self.channel_name)
+                await self._hub.leave(self.joined, self)
             except Exception as exc:
                 outage.failed("group_discard", exc)
-
-    async def layer_lost(self, message: dict) -> None:
-        await self._close_for_the_layer()
-
-    async def _close_for_the_layer(self) -> None:
-        # Once: the socket may be closing already (joining failed, then the receive failed too).
-        if not self._closing:
-            self._closing = True
-            await self.close(code=LAYER_UNAVAILABLE)
-
-    async def dispatch(self, message: dict) -> None:
-        # Channels closes stale database connections before every handler: one hop to the single
-        # sync thread per update per open page. Updates touch the database only inside
-        # database_sync_to_async, which does that itself, so they skip the hop.
-        if message["type"] == "live.update":
-            await self.live_update(message)
-            return
-        if message["type"] == "live.updates":
-            await self.live_updates(message)
-            return
-        if message["type"] == "user.frame":
-            await self.user_frame(message)
-            return
-        if message is _LAYER_LOST:
-            await self.layer_lost(message)
-            return
-        await super().dispatch(message)
+            self.joined = ()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: object) -> None:
         # Whatever a client sends, the answer is a frame, never a traceback in the server's log.
@@ -260,46 +226,3 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         if content.get("type") == "ping":
             await self.send_json({"type": "pong"})
-
-    async def user_close(self, message: dict) -> None:
-        """The user logged out, was deactivated or changed role (dashboard/accounts/sockets.py)."""
-        await self.close(code=int(message.get("code", UNAUTHORISED)))
-
-    async def user_frame(self, message: dict) -> None:
-        await self.send_json({"type": "frame", "frame": message["frame"]})
-        metrics.WEBSOCKET_MESSAGES.inc()
-
-    async def live_updates(self, message: dict) -> None:
-        """A batch's notes for this group: their fragments in one websocket frame ("batch")."""
-        notes = message["notes"]
-        by_variant: dict[bool, list[dict]] = {}
-        for note in notes:
-            by_variant.setdefault(note["kind"] in self.acts_on, []).append(note)
-        items = []
-        for can_act, group in by_variant.items():
-            wanted = [(note["kind"], note["pk"], tuple(note["stamp"])) for note in group]
-            found = await fragments.get_many(wanted, can_act)
-            items += [_following(f, note["version"]) for note, f in zip(group, found, strict=True) if f is not None]
-        if items:
-            # The fragments are cached JSON text: the frame is joined, not encoded again.
-            await self.send(text_data='{"type": "batch", "items": [' + ", ".join(items) + "]}")
-            metrics.WEBSOCKET_MESSAGES.inc()
-            lag = time.time() - min(note.get("at", time.time()) for note in notes)
-            metrics.BROADCAST_LAG.observe(max(0.0, lag))
-
-    async def live_update(self, message: dict) -> None:
-        if message["kind"] == "refresh":
-            dom_id = message["group"].replace(".", "-")
-            await self.send_json(
-                {"kind": "refresh", "dom_id": dom_id, "version": 0, "alive": True, "html": ""}
-            )
-            metrics.WEBSOCKET_MESSAGES.inc()
-            return
-        # Users who may not act get fragments without the buttons they could not use.
-        can_act = message["kind"] in self.acts_on
-        fragment = await fragments.get(message["kind"], message["pk"], tuple(message["stamp"]), can_act)
-        if fragment is not None:
-            await self.send(text_data=_following(fragment, message["version"]))
-            metrics.WEBSOCKET_MESSAGES.inc()
-            if "at" in message:
-                metrics.BROADCAST_LAG.observe(max(0.0, time.time() - message["at"]))

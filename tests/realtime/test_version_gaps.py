@@ -8,7 +8,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from dashboard.eventlog.ingest import ingest_events
-from dashboard.realtime.consumers import _following
+from dashboard.realtime.hub import following
 from tests.realtime.test_live_socket import ORIGIN, connect, event, session_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 
 def test_the_note_answered_goes_in_front_of_the_cached_fragment():
     cached = json.dumps({"kind": "call", "dom_id": "call-7", "version": 3, "alive": True, "html": "<tr></tr>"})
-    message = json.loads(_following(cached, 2))
+    message = json.loads(following(cached, 2))
     assert message == {"after": 1, "kind": "call", "dom_id": "call-7", "version": 3, "alive": True, "html": "<tr></tr>"}
 
 
