@@ -97,10 +97,19 @@
       const answer = await response.json();
       // A field the server refused (a row's transfer destination): say which, in its own words.
       const fields = Object.values(answer.fields || {}).flat().map((error) => error.message).filter((text) => text && text !== answer.message);
-      notify([answer.message, ...fields].join(" "), answer.outcome === "ok");
-      if (answer.outcome === "ok" && form.closest("details")) {
+      const text = [answer.message, ...fields].join(" ");
+      notify(text, answer.outcome === "ok");
+      // A modal dialog hides the page's messages: it says a refusal itself.
+      const said = form.querySelector("[data-form-answer]");
+      if (said) {
+        said.textContent = answer.outcome === "ok" ? "" : text;
+        said.hidden = answer.outcome === "ok";
+      }
+      const opened = form.closest("details, dialog");
+      if (answer.outcome === "ok" && opened) {
         form.reset();
-        form.closest("details").open = false;
+        if (opened instanceof HTMLDialogElement) opened.close();
+        else opened.open = false;
       }
     } catch (error) {
       notify("The command could not be sent: " + error, false);

@@ -172,8 +172,25 @@
   const changes = [];
   let announceTimer = null;
 
+  // A call row carries no copy of the text it shows: its name and searched text come from its cells.
+  function cellText(row, selector, attribute) {
+    const node = row.querySelector(selector);
+    const value = node ? (attribute ? node.getAttribute(attribute) || "" : node.textContent.trim()) : "";
+    return value === "—" ? "" : value;
+  }
+
+  function rowName(row) {
+    if (row.dataset.name !== undefined) return row.dataset.name;
+    return [cellText(row, ".caller-name", "title"), cellText(row, "td.from a", "title")].filter(Boolean).join(", ");
+  }
+
+  function rowSearch(row) {
+    if (row.dataset.search !== undefined) return row.dataset.search;
+    return [cellText(row, "td.from a", "title"), cellText(row, "td.to"), cellText(row, ".caller-name", "title")].join(" ");
+  }
+
   function describeRow(row) {
-    const name = row.dataset.name || "";
+    const name = rowName(row);
     const state = Array.from(row.querySelectorAll(".state .badge, .status .badge, .muted .badge, .hold .badge"), (b) => b.textContent.trim());
     return `${name}: ${state.join(", ")}`;
   }
@@ -563,7 +580,7 @@
     if (f.direction && row.dataset.direction !== f.direction) return false;
     if (f.state === "hold" && !row.classList.contains("on-hold")) return false;
     if (f.state && f.state !== "hold" && row.dataset.state !== f.state) return false;
-    if (f.q && !(row.dataset.search || "").toLowerCase().includes(f.q)) return false;
+    if (f.q && !rowSearch(row).toLowerCase().includes(f.q)) return false;
     if (f.conference && !(row.dataset.conference || "").toLowerCase().includes(f.conference)) return false;
     return true;
   }
