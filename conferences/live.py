@@ -3,10 +3,12 @@
 from datetime import datetime
 
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import SafeString
 
 from conferences.models import Conference, Participant, ParticipantStatus
 from conferences.selectors import conference_list, live_floor_keys, recording_conferences, with_callers
+from dashboard.actions.fields import CommandForm
 from dashboard.actions.spec import action_spec
 from dashboard.models import Event
 from dashboard.realtime.registry import LiveKind, LivePage, register_live_kind, register_live_page
@@ -19,6 +21,11 @@ CONFERENCE_ROW = "conferences/_conference_row.html"
 FLOOR_PARTICIPANT_ROW = "conferences/_floor_participant_row.html"
 # The actions a live conference row offers itself, when the conference's status allows them.
 ROW_ACTIONS = ("mute", "unmute", "end")
+# Every participant's actions on the live list, once for the page (static/floor.js copies them into
+# a participant's menu); "__row__" stands for the participant's pk in their field ids.
+PARTICIPANT_MENUS = "conferences/_participant_menus.html"
+_MENU_ROW = "__row__"
+_menus: dict[bool, tuple[object, SafeString]] = {}
 
 
 def conference_group(conference_pk: int) -> str:
@@ -162,6 +169,22 @@ def floor_rows(can_act: bool, can_act_on_participants: bool) -> tuple[int, list[
             out.append(found[pk].html_bytes())
             out.extend(under.get(pk, ()))
     return len(conferences), out
+
+
+def participant_menus(can_supervise: bool) -> SafeString:
+    """The live list's participant menus, rendered once per process (again when the templates are
+    reloaded): blank forms, the same for every page."""
+    template = get_template(PARTICIPANT_MENUS)
+    compiled, html = _menus.get(can_supervise, (None, SafeString()))
+    if compiled is not template.template:
+
+        def blank(action: str) -> CommandForm:
+            return action_spec("participant", action).form(auto_id=f"id_p{_MENU_ROW}_{action}_%s")
+
+        forms = {action: blank(action) for action in ("update", "participant_update", "texml_update")}
+        html = SafeString(template.render({**forms, "can_supervise": can_supervise}))
+        _menus[can_supervise] = (template.template, html)
+    return html
 
 
 def _render_participant(pk: int, can_act: bool) -> RenderedRow:

@@ -4,7 +4,6 @@ import secrets
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import PermissionsMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,33 +12,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from calls.selectors import call_name_for
 from conferences import selectors, services
-from conferences.live import floor_rows
+from conferences.live import floor_rows, participant_menus
 from conferences.models import Conference, Participant
-from dashboard.actions.fields import CommandForm
 from dashboard.actions.spec import action_spec, actions_for
 from dashboard.actions.web import available_actions, handle_action_post
 
 # Where the live list's rows go in the rendered page.
 _ROWS_MARK = f"<!--live-rows-{secrets.token_hex(8)}-->"
-
-
-# Stands for a participant's pk in the field ids of the page's participant menus (static/floor.js
-# puts the row's pk in its place, so two open menus never share an id).
-_MENU_ROW = "__row__"
-
-
-def participant_menus(user: PermissionsMixin) -> dict:
-    """The blank forms of the live list's participant menus, one set for the page."""
-
-    def blank(action: str) -> CommandForm:
-        return action_spec("participant", action).form(auto_id=f"id_p{_MENU_ROW}_{action}_%s")
-
-    return {
-        "update": blank("update"),
-        "participant_update": blank("participant_update"),
-        "texml_update": blank("texml_update"),
-        "can_supervise": user.has_perm("dashboard.call_supervise"),
-    }
 
 
 def participant_actions_for(conference: Conference) -> tuple[str, ...]:
@@ -81,9 +60,13 @@ def live_conferences(request: HttpRequest) -> HttpResponse:
         "rows": mark_safe(_ROWS_MARK),  # noqa: S308
         "can_act": can_act,
         "can_act_on_participants": can_act_on_participants,
-        # Each participant's actions, rendered once for the page: static/floor.js fills a row's menu
-        # from them when it is opened, so the list carries no form per participant.
-        "participant_menus": participant_menus(request.user) if can_act_on_participants else None,
+        # Each participant's actions, once for the page: static/floor.js fills a row's menu from
+        # them when it is opened, so the list carries no form per participant.
+        "participant_menus": (
+            participant_menus(request.user.has_perm("dashboard.call_supervise"))
+            if can_act_on_participants
+            else ""
+        ),
     }
     response = render(request, "conferences/live.html", context)
     # The rows come from the row cache, spliced in as bytes (as the live calls list does).
