@@ -36,6 +36,9 @@ import json
 import os
 import re
 import resource
+import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -157,6 +160,19 @@ def _medians(times: dict[str, list[float]]) -> dict[str, float]:
     return {path: percentile(values, 0.5) if values else float("nan") for path, values in times.items()}
 
 
+def burst_profiler(pid: int, directory: str) -> subprocess.Popen | None:
+    """py-spy recording the server (all its threads) from now until it is sent SIGINT; raw stacks."""
+    if not directory:
+        return None
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    output = Path(directory) / f"fanout-{pid}.txt"
+    print(f"(py-spy: the burst's stacks in {output})", flush=True)
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    return subprocess.Popen([py_spy, "record", "--pid", str(pid), "--subprocesses", "--rate", "100", "--threads",
+                             "--format", "raw", "--output", str(output), "--nonblocking"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 async def run_round(url: str, cookie: str, args: argparse.Namespace, server_pid: int) -> dict:
     clients = Clients()
     ws_url = url.replace("http://", "ws://") + "/ws/live/calls/"
@@ -169,6 +185,7 @@ async def run_round(url: str, cookie: str, args: argparse.Namespace, server_pid:
         await asyncio.sleep(args.idle)
         clients.clear()
         idle_pages = await probe_pages(url, cookie, args.probe, count=10)
+        profiler = burst_profiler(server_pid, args.profile)
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         server_cpu_before = process_tree_cpu(server_pid)
         bodies = new_call_bodies(8_000_000, args.events)
@@ -180,6 +197,8 @@ async def run_round(url: str, cookie: str, args: argparse.Namespace, server_pid:
         while clients.count() < expected and time.perf_counter() < deadline:
             await asyncio.sleep(0.05)
         burst_over.set()
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)  # py-spy writes what it recorded and exits
         busy_pages = await prober
         await asyncio.sleep(0.2)
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
@@ -248,6 +267,8 @@ def main() -> None:
     parser.add_argument("--probe", nargs="+", default=["/healthz", "/profile/", "/calls/"],
                         help="the pages requested in turn before and during the burst (/healthz: the event loop "
                         "alone; a Django page: the loop and the request threads too)")
+    parser.add_argument("--profile", metavar="DIR", default="",
+                        help="record the server with py-spy during each burst (raw stacks into DIR)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes (CI): 5 sockets, 10 calls, in-memory only")
     args = parser.parse_args()
     if args.quick:

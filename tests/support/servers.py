@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import httpx
 
+from dashboard.realtime.wire import WEBSOCKET_PROTOCOL
 from tests.support.ports import free_port
 from tests.support.waiting import wait_until
 
@@ -133,7 +134,7 @@ def uvicorn_command(
     app: str, port: int, *, workers: int = 1, log_level: str | None = None, lifespan: str | None = None
 ) -> list[str]:
     command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
-    command.append("--no-access-log")
+    command += ["--no-access-log", "--ws", WEBSOCKET_PROTOCOL]  # as `manage.py serve` runs it
     if log_level:
         command += ["--log-level", log_level]
     if lifespan:

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from dashboard.realtime.wire import WEBSOCKET_PROTOCOL
 from dashboard.realtime.workers import several_workers_message
 
 CONFIGURATION_ERROR = 2
@@ -55,6 +56,9 @@ class Command(BaseCommand):
             str(workers),
             "--lifespan",
             "on",
+            # Compresses a frame once for all the sockets it goes to (dashboard/realtime/wire.py).
+            "--ws",
+            WEBSOCKET_PROTOCOL,
             "--no-access-log",
             "--log-config",
             str(log_config),
