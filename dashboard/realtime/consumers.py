@@ -133,7 +133,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 return
         self.acts_on = await database_sync_to_async(_kinds_user_may_act_on)(user)
         groups = tuple(group for group in (self.group, user_group(user.pk), FLOOR_GROUP) if group)
-        local = hub()
+        local = await hub()
         try:
             if local is not None:
                 await local.join(groups, self)

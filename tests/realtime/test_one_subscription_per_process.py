@@ -6,16 +6,9 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
 from dashboard.eventlog.ingest import ingest_events
-from tests.realtime.test_live_socket import ORIGIN, connect, event, session_cookie
+from tests.realtime.test_live_socket import ORIGIN, connect, event, next_row, session_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
-
-
-async def next_row(page) -> dict:  # noqa: ANN001
-    message = await page.receive_json_from(timeout=5)
-    while message.get("type") == "frame":  # the floor's and the user's frames (alerts, feed), not rows
-        message = await page.receive_json_from(timeout=5)
-    return message
 
 
 async def test_five_pages_hold_one_membership_of_their_group_and_all_get_the_row(supervisor):
