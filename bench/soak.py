@@ -48,6 +48,7 @@ from websockets.sync.client import connect
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, session_cookie  # noqa: E402
+from dashboard.realtime.wire import WEBSOCKET_PROTOCOL  # noqa: E402
 from tests.support.ports import free_port  # noqa: E402
 from tests.support.servers import RedisServer, ServerProcess  # noqa: E402
 from tests.support.waiting import eventually  # noqa: E402
@@ -445,7 +446,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def dashboard_command(args: argparse.Namespace, port: int) -> list[str]:
-    options = {"--host": "127.0.0.1", "--port": port, "--workers": args.workers, "--log-level": "warning"}
+    options = {
+        "--host": "127.0.0.1",
+        "--port": port,
+        "--workers": args.workers,
+        "--log-level": "warning",
+        "--ws": WEBSOCKET_PROTOCOL,
+    }
     return [sys.executable, "-m", "uvicorn", "switchboard.asgi:application", "--no-access-log", *_flat(options)]
 
 

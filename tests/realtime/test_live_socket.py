@@ -13,6 +13,8 @@ from tests.support.webhooks import FIXTURES
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+# Generous: only a failing test waits it out, and a loaded CI machine can take seconds.
+WAIT = 10
 
 
 def event(name: str):
@@ -33,18 +35,18 @@ async def connect(path: str, headers: list) -> WebsocketCommunicator:
 
 
 async def next_row(page: WebsocketCommunicator) -> dict:
-    message = await page.receive_json_from(timeout=2)
+    message = await page.receive_json_from(timeout=WAIT)
     while message.get("type") == "frame":  # the floor's and the user's frames (alerts, feed), not rows
-        message = await page.receive_json_from(timeout=2)
+        message = await page.receive_json_from(timeout=WAIT)
     return message
 
 
 async def test_an_operator_receives_a_hello_then_rendered_rows(supervisor):
     cookie = await session_cookie(supervisor)
     communicator = await connect("/ws/live/calls/", [ORIGIN, (b"cookie", cookie), (b"host", b"127.0.0.1")])
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=WAIT)
     assert connected
-    assert (await communicator.receive_json_from())["type"] == "hello"
+    assert (await communicator.receive_json_from(timeout=WAIT))["type"] == "hello"
     await sync_to_async(ingest_events)([event("call.initiated")])
     message = await next_row(communicator)
     assert message["kind"] == "call" and message["version"] == 1 and message["alive"] is True
@@ -60,8 +62,8 @@ async def test_a_call_page_gets_updates_of_its_call_only(supervisor):
     cookie = await session_cookie(supervisor)
     call_id = event("call.initiated").call_control_id
     communicator = await connect(f"/ws/live/calls/{call_id}/", [ORIGIN, (b"cookie", cookie), (b"host", b"127.0.0.1")])
-    assert (await communicator.connect())[0]
-    await communicator.receive_json_from()
+    assert (await communicator.connect(timeout=WAIT))[0]
+    await communicator.receive_json_from(timeout=WAIT)
     await sync_to_async(ingest_events)([event("call.answered")])
     assert (await next_row(communicator))["version"] == 2
     await communicator.disconnect()
@@ -69,7 +71,7 @@ async def test_a_call_page_gets_updates_of_its_call_only(supervisor):
 
 async def test_an_anonymous_socket_is_refused():
     communicator = await connect("/ws/live/calls/", [ORIGIN, (b"host", b"127.0.0.1")])
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=WAIT)
     assert not connected or code == 4401
 
 
@@ -78,5 +80,5 @@ async def test_a_foreign_origin_is_refused(supervisor):
     communicator = await connect(
         "/ws/live/calls/", [(b"origin", b"https://evil.example.com"), (b"cookie", cookie), (b"host", b"127.0.0.1")]
     )
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=WAIT)
     assert not connected

@@ -7,8 +7,11 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def eventually(check: Callable[[], T], timeout: float = 5.0, interval: float = 0.02) -> T:
-    """Poll `check` until it returns something truthy or `timeout` passes; returns its last result."""
+def eventually(check: Callable[[], T], timeout: float = 10.0, interval: float = 0.02) -> T:
+    """Poll `check` until it returns something truthy or `timeout` passes; returns its last result.
+
+    The default is generous: a passing check returns at once, and a loaded CI machine can take seconds.
+    """
     deadline = time.monotonic() + timeout
     while True:
         result = check()

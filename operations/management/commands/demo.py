@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from dashboard.accounts.demo import DEMO_PASSWORD, ensure_demo_users
+from dashboard.realtime.wire import WEBSOCKET_PROTOCOL
 
 
 class Command(BaseCommand):
@@ -41,6 +42,8 @@ class Command(BaseCommand):
                     "--port",
                     str(port),
                     "--no-access-log",
+                    "--ws",
+                    WEBSOCKET_PROTOCOL,
                 )
             )
             _wait_until_listening(processes[0], host, port)
