@@ -22,7 +22,13 @@ from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
-from channels.layers import BaseChannelLayer, get_channel_layer
+from channels.layers import (
+    DEFAULT_CHANNEL_LAYER,
+    BaseChannelLayer,
+    InMemoryChannelLayer,
+    channel_layers,
+    get_channel_layer,
+)
 
 from dashboard.observability import metrics
 from dashboard.realtime.fragments import fragments
@@ -67,9 +73,22 @@ def batch_frame(items: list[str]) -> str:
     return '{"type": "batch", "items": [' + ", ".join(items) + "]}"
 
 
+def _receiving_instance(layer: BaseChannelLayer) -> BaseChannelLayer:
+    """The layer instance a hub receives on: its own, for a layer shared between processes.
+
+    channels_redis keeps one receive state per instance, bound to one event loop: a hub left on
+    an event loop that ended (one per test; a server has one) would make every later hub's
+    receive fail with "two event loops". The in-memory layer is its instance: it is shared.
+    """
+    if isinstance(layer, InMemoryChannelLayer):
+        return layer
+    return channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+
+
 class Hub:
     def __init__(self, layer: BaseChannelLayer) -> None:
-        self.layer = layer
+        self.configured = layer
+        self.layer = _receiving_instance(layer)
         self._members: dict[str, set[Socket]] = {}
         self._channel: str | None = None
         self._tasks: list[asyncio.Task] = []
@@ -265,7 +284,7 @@ async def hub() -> Hub | None:
         return None
     loop = asyncio.get_running_loop()
     current = _hubs.get(loop)
-    if current is None or current.layer is not layer:
+    if current is None or current.configured is not layer:
         for ended in [other for other in _hubs if other.is_closed()]:
             await _hubs.pop(ended).abandon()
         current = _hubs[loop] = Hub(layer)
