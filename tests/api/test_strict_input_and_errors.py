@@ -1,5 +1,8 @@
 """Strict input and one error shape under /api/ (issue 19 §3, issue 18 §6's action bodies)."""
 
+import csv
+import io
+import json
 import re
 
 import pytest
@@ -146,3 +149,34 @@ def test_supervise_refuses_unknown_fields_and_deep_nesting_with_a_400(supervisor
         f"/api/calls/{live_call}/supervise/", body, content_type="application/json"
     )
     assert error_of(response, 400)["type"] == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("query", "named"), [("active=yes", "active"), ("active=2", "active"), ("mine=1", "mine")]
+)
+def test_the_supervision_list_refuses_what_it_would_ignore(supervisor_client, query, named):
+    error = error_of(supervisor_client.get(f"/api/supervisions/?{query}"), 400)
+    assert named in error["fields"]
+    for spelling in ("1", "true", "0", "false"):
+        assert supervisor_client.get(f"/api/supervisions/?active={spelling}").status_code == 200
+
+
+def _body(response) -> str:  # noqa: ANN001
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode()
+
+
+def _times(row: dict) -> dict[str, str]:
+    return {name: value for name, value in row.items() if name.endswith(("_at", "_time")) and value}
+
+
+def test_every_time_the_api_and_its_exports_give_is_utc_with_z_and_microseconds(supervisor_client, live_call):
+    call = supervisor_client.get(f"/api/calls/{live_call}/").json()
+    events = supervisor_client.get("/api/events/").json()["results"]
+    exported = json.loads(_body(supervisor_client.get("/api/history/events/export.json")))
+    rows = list(csv.DictReader(io.StringIO(_body(supervisor_client.get("/api/history/events/export.csv")))))
+    times = {**_times(call)}
+    for index, row in enumerate([*events, *exported, *rows]):
+        times.update({f"{index}.{name}": value for name, value in _times(row).items()})
+    assert len(times) >= 4 and "start_time" in times
+    assert {name: value for name, value in times.items() if not UTC_STAMP.match(value)} == {}
