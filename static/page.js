@@ -163,6 +163,9 @@
       case "h":
         handled = pressRowButton("h");
         break;
+      case "l":
+        handled = pressRowButton("l");
+        break;
       default:
         handled = false;
     }

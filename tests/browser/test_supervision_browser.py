@@ -28,7 +28,9 @@ def test_listen_then_whisper_barge_and_leave(login, supervisor, simulator, live_
     page = login(supervisor, "pw-sam-supervisor")
 
     row = page.locator(f'tr[data-key="call:{handle.call_control_id}"]')
-    row.get_by_role("button", name=re.compile("^Listen")).click()
+    page.keyboard.press("j")  # the only live call's row, then l: Listen (the row's button, by keyboard)
+    assert page.evaluate("document.activeElement.dataset.key") == f"call:{handle.call_control_id}"
+    page.keyboard.press("l")
     bar = page.locator(".supervision-bar")
     expect(bar).to_contain_text("Listening to")
     expect(bar).to_contain_text("Ana Ruiz (+13125550142)")
