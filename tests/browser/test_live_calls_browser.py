@@ -5,6 +5,7 @@ import uuid
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from dashboard.eventlog.ingest import ingest_events
 from dashboard.webhooks.parsing import parse_call_control
@@ -69,15 +70,15 @@ def test_a_call_appears_live_and_leaves_when_it_hangs_up(login, supervisor, live
     events = call_events("v3:browser-live-1", number="+14155550101")
     post(live_dashboard, events["initiated"])
     row = row_for(page, "+14155550101")
-    row.wait_for(timeout=10_000)
-    assert "ringing" in row.inner_text()
+    # Assertions that retry: the row may be replaced (a re-sync) between two reads.
+    expect(row).to_contain_text("ringing", timeout=10_000)
     post(live_dashboard, events["answered"])
     page.wait_for_selector("#live-rows tr[data-state=answered]", timeout=10_000)
-    assert page.locator("#call-count").inner_text() == "1"
+    expect(page.locator("#call-count")).to_have_text("1")
     screenshot(page, "live-calls")
     post(live_dashboard, events["hangup"])
     row.wait_for(state="detached", timeout=15_000)
-    assert page.locator("#call-count").inner_text() == "0"
+    expect(page.locator("#call-count")).to_have_text("0")
 
 
 def test_filters_keep_applying_to_rows_that_arrive_later(login, supervisor, live_dashboard):
