@@ -20,6 +20,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from datetime import timedelta
@@ -307,11 +308,21 @@ def export_figures(cookie: str) -> list[tuple[str, int, int, int, float, float]]
 
 def main() -> None:
     args = parse_args()
-    env = {**PRODUCTION_ENV, "DATABASE_URL": args.database_url, "LOG_LEVEL": "ERROR"}
+    static_root = tempfile.TemporaryDirectory(prefix="history-static-")
+    # DEBUG off: pages link the collected (hashed) static names, so the files must be collected.
+    env = {
+        **PRODUCTION_ENV,
+        "DATABASE_URL": args.database_url,
+        "LOG_LEVEL": "ERROR",
+        "DJANGO_STATIC_ROOT": static_root.name,
+    }
     prepare_database(args, env)
     setup_django(env)
     from django.conf import settings
+    from django.core.management import call_command
     from django.db import connection
+
+    call_command("collectstatic", "--noinput", verbosity=0)
 
     client, _ = login()
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
