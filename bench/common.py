@@ -14,6 +14,9 @@ import httpx
 from nacl.signing import SigningKey
 
 ROOT = Path(__file__).resolve().parent.parent
+# Scratch space for runs (databases, logs, collected static): made here, as a fresh checkout has none.
+VAR = ROOT / "var"
+VAR.mkdir(exist_ok=True)
 if str(ROOT) not in sys.path:  # run as `python bench/x.py`: the repository root is not on the path
     sys.path.insert(0, str(ROOT))
 

@@ -51,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
     PRODUCTION_ENV,
-    ROOT,
+    VAR,
     free_port,
     manage,
     new_call_bodies,
@@ -289,7 +289,7 @@ def main() -> None:
     print(f"{'layer':<10} {'workers':>7} {'pairs':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} "
           f"{'missed':>6} {'closed':>6} {'POST p50':>8} {'POST p99':>8} {'server CPU s':>12} {'µs/msg':>6} "
           f"{'client CPU s':>12} {'MB in':>6} {'load':>5}  page ms idle -> busy (median)")
-    with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
+    with tempfile.TemporaryDirectory(dir=VAR) as tmp:
         for layer, workers in configs:
             for attempt in range(args.repeat):
                 result = measure(layer, workers, args, Path(tmp), attempt)

@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     PRODUCTION_ENV,
     ROOT,
+    VAR,
     call_lifecycle,
     free_port,
     manage,
@@ -231,7 +232,7 @@ def main() -> None:
           f"{'load':>6}  ratio")
     # Several dashboard workers need Redis (the channel layer): a private redis-server, this run only.
     redis = RedisServer().start() if max(args.workers) > 1 else None
-    with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp, contextlib.ExitStack() as stack:
+    with tempfile.TemporaryDirectory(dir=VAR) as tmp, contextlib.ExitStack() as stack:
         if redis is not None:
             stack.callback(redis.kill)
         for workers in args.workers:

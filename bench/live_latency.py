@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
     PRODUCTION_ENV,
-    ROOT,
+    VAR,
     free_port,
     manage,
     new_call_bodies,
@@ -214,7 +214,7 @@ def main() -> None:
         sys.exit("several workers need --redis (the in-memory layer does not cross processes)")
 
     kind = "postgres" if args.database_url.startswith("postgres") else "sqlite"
-    with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
+    with tempfile.TemporaryDirectory(dir=VAR) as tmp:
         env = dict(PRODUCTION_ENV)
         env["DATABASE_URL"] = fresh_database(kind, args.database_url, Path(tmp), "live")
         env["DJANGO_STATIC_ROOT"] = str(Path(tmp) / "static")  # DEBUG off: WhiteNoise serves collected files

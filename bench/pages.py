@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import PRODUCTION_ENV, ROOT  # noqa: E402
+from bench.common import PRODUCTION_ENV, VAR  # noqa: E402
 
 TARGET_MS = 300
 TARGET_FIRST_MS = 1000
@@ -182,7 +182,7 @@ def main() -> None:
     if args.quick:
         args.counts, args.conferences, args.runs = [100], [10], 2
 
-    with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
+    with tempfile.TemporaryDirectory(dir=VAR) as tmp:
         if args.database_url.startswith("postgres"):
             database_url = fresh_postgres(args.database_url)
             kind = "postgres"
