@@ -304,8 +304,15 @@
     refilterTimer = setTimeout(() => (syncing ? syncing.then(() => resync()) : resync()), 250);
   }
 
+  let resyncAgain = false;
+
   async function resync() {
-    if (syncing) return syncing;
+    if (syncing) {
+      // The snapshot on its way may have been read before what asks for this one (a row pushed
+      // meanwhile would go back to its older version): read it again once that one is in.
+      resyncAgain = true;
+      return syncing;
+    }
     syncing = (async () => {
       try {
         const response = await fetch(location.href, { headers: { "X-Live-Snapshot": "1" }, credentials: "same-origin" });
@@ -332,6 +339,10 @@
         console.warn("snapshot failed", error);
       } finally {
         syncing = null;
+        if (resyncAgain) {
+          resyncAgain = false;
+          resync();
+        }
       }
     })();
     return syncing;
