@@ -301,7 +301,7 @@
   function refilter() {
     if (!windowSize()) return;
     clearTimeout(refilterTimer);
-    refilterTimer = setTimeout(() => (syncing ? syncing.then(() => resync()) : resync()), 250);
+    refilterTimer = setTimeout(resync, 250); // one on its way is followed by a fresh read
   }
 
   let resyncAgain = false;
