@@ -87,40 +87,41 @@ def test_a_viewer_gets_live_rows_without_action_buttons(login, viewer, simulator
 
 
 def test_a_snapshot_read_before_a_newer_push_does_not_undo_it(login, supervisor, simulator, live_dashboard):
-    """Each action has the page re-read its snapshot. One read before the unmute, answering after the
+    """Each action has the page re-read its snapshot. One read before an unmute, answering after the
     unmute's push, must not leave the row muted: the page reads again once that one is in."""
     handle = simulator.world.start_conference(name="Escalations", participants=2)
     assert eventually(
         lambda: Participant.objects.filter(conference__conference_id=handle.id, status="joined").count() == 2
     )
     conference = Conference.objects.get(conference_id=handle.id)
-    row = f"#participant-{conference.participants.order_by('pk').first().pk}"
+    first, second = (f"#participant-{p.pk}" for p in conference.participants.order_by("pk")[:2])
     page = login(supervisor, "pw-" + supervisor.username)
-    held = []  # snapshot reads, answered as they were when asked, released when the test says
+    page.goto(f"{live_dashboard.url}/conferences/{conference.conference_id}/")
+    page.wait_for_selector("#live-status[data-state=live]")
+    page.click(f"{first} button[value=mute]")
+    page.wait_for_selector(f"{first} .badge.muted", timeout=10_000)
 
-    def hold_snapshots(route):
+    held = []  # the next snapshot read, answered as it was when asked, released when the test says
+
+    def hold_one_snapshot(route):
         if route.request.headers.get("x-live-snapshot") and not held:
             held.append((route, route.fetch()))
         else:
             route.continue_()
 
-    page.goto(f"{live_dashboard.url}/conferences/{conference.conference_id}/")
-    page.wait_for_selector("#live-status[data-state=live]")
-    page.route(f"**/conferences/{conference.conference_id}/", hold_snapshots)
+    page.route(f"**/conferences/{conference.conference_id}/", hold_one_snapshot)
     page.evaluate("window.synced = 0; document.addEventListener('switchboard:synced', () => { window.synced += 1; })")
-
-    page.click(f"{row} button[value=mute]")
-    page.wait_for_selector(f"{row} .badge.muted", timeout=10_000)
-    for _ in range(100):  # the mute's re-read, held as it was read: muted
+    page.click(f"{second} button[value=mute]")  # its re-read holds the first participant muted
+    for _ in range(200):
         if held:
             break
         page.wait_for_timeout(50)
     assert held, "the action did not have the page read its snapshot"
-    page.click(f"{row} button[value=unmute]")
-    page.wait_for_selector(f"{row} button[value=mute]", timeout=10_000)  # the unmute's push
+    page.click(f"{first} button[value=unmute]")
+    page.wait_for_selector(f"{first} button[value=mute]", timeout=10_000)  # the unmute's push
 
     route, stale = held[0]
     route.fulfill(response=stale)
     page.wait_for_function("() => window.synced >= 1", timeout=10_000)
-    expect(page.locator(f"{row} button[value=mute]")).to_be_visible(timeout=5_000)
-    expect(page.locator(f"{row} .badge.muted")).to_have_count(0)
+    expect(page.locator(f"{first} button[value=mute]")).to_be_visible(timeout=5_000)
+    expect(page.locator(f"{first} .badge.muted")).to_have_count(0)
