@@ -502,9 +502,11 @@ if SENTRY_DSN:
         release=env_str("SENTRY_RELEASE", "switchboard@0.1.0"),
     )
 
-# Commit webhooks through one long-lived writer thread in groups (see dashboard/ingest_writer.py).
+# Commit webhooks through one long-lived writer thread in groups (see dashboard/eventlog/writer.py).
 # In-process test clients turn it off to share the test's transaction.
 INGEST_WRITER_THREAD = True
 # Writer threads per process on PostgreSQL (SQLite has one write lock: always one), sharded by call.
-INGEST_WRITERS = env_int("INGEST_WRITERS", 3, minimum=1)
+# One is the default: on 2 cores it stored 702 webhooks/s against 509/s with three (bench/ingest.py),
+# as a batch costs about the same few round trips whatever its size, and one thread's are larger.
+INGEST_WRITERS = env_int("INGEST_WRITERS", 1, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(WEBHOOK_MAX_BODY_BYTES, 2_621_440)

@@ -5,12 +5,15 @@ events, delivered in any order and any number of times, folds to the same state.
 """
 
 import copy
-from collections.abc import Callable, Hashable, Iterable
+import functools
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field
 
 from dashboard.eventlog.event_types import EventType
 
@@ -121,39 +124,63 @@ def plan_folds(
     return continuing, refold
 
 
-def _prepared(fields: list, row: Any) -> list:
-    return [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
+def _db() -> BaseDatabaseWrapper:
+    # The default connection itself: every attribute read through the `connection` proxy is a
+    # context-local lookup, and preparing a batch's values reads it thousands of times.
+    return connections[DEFAULT_DB_ALIAS]
 
 
-def _rows_source(fields: list, rows: list) -> tuple[str, list]:
+def _prepared(db: BaseDatabaseWrapper, fields: Sequence[Field], row: Any) -> list:
+    return [field.get_db_prep_save(getattr(row, field.attname), db) for field in fields]
+
+
+@functools.cache
+def _unnest_sql(fields: tuple[Field, ...]) -> str:
+    arrays = ", ".join(f"%b::{field.db_type(_db())}[]" for field in fields)
+    return f"SELECT * FROM unnest({arrays})"  # noqa: S608  (types from the model)
+
+
+def _rows_source(db: BaseDatabaseWrapper, fields: tuple[Field, ...], rows: list) -> tuple[str, list]:
     """Rows as a relation to INSERT or UPDATE from, and its parameters.
 
     PostgreSQL gets one typed array per column (`unnest`): the statement's text is the same
     whatever the number of rows, so psycopg parses it once and the server prepares it, where a
     VALUES list of a thousand placeholders is parsed anew on every batch. SQLite gets VALUES.
     """
-    if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%b::{field.db_type(connection)}[]" for field in fields)
-        columns = [[] for _ in fields]
-        for row in rows:
-            for column, value in zip(columns, _prepared(fields, row), strict=True):
-                column.append(value)
-        return f"SELECT * FROM unnest({arrays})", columns  # noqa: S608  (types from the model)
+    if db.vendor == "postgresql":
+        columns = zip(*(_prepared(db, fields, row) for row in rows), strict=True)
+        return _unnest_sql(fields), [list(column) for column in columns]
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    return f"VALUES {', '.join([row_sql] * len(rows))}", [value for row in rows for value in _prepared(fields, row)]
+    return f"VALUES {', '.join([row_sql] * len(rows))}", [
+        value for row in rows for value in _prepared(db, fields, row)
+    ]
 
 
-def _run(sql: str, params: list) -> list[tuple]:
-    if connection.vendor == "postgresql":
+def _run(db: BaseDatabaseWrapper, sql: str, params: list) -> list[tuple]:
+    if db.vendor == "postgresql":
         # Server-side binding (Django's own cursors bind on the client): a statement run five
         # times is prepared once and reused, in the same transaction as the ORM's statements.
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
+        db.ensure_connection()
+        with psycopg.Cursor(db.connection) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
+
+
+@functools.cache
+def _insert_statement(model: type, conflict_fields: tuple[str, ...]) -> tuple[tuple[Field, ...], str]:
+    """The columns and the text of `insert_new_rows`' statement, up to its row source."""
+    db = _db()
+    fields = tuple(field for field in model._meta.concrete_fields if not field.primary_key)
+    quote = db.ops.quote_name
+    keys = ", ".join(quote(model._meta.get_field(name).column) for name in conflict_fields)
+    columns = ", ".join(quote(field.column) for field in fields)
+    # Table and column names come from the model's metadata; values are all parameters.
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
+    tail = f" ON CONFLICT ({keys}) DO NOTHING RETURNING {quote(model._meta.pk.column)}, {keys}"
+    return fields, head + "{source}" + tail
 
 
 def insert_new_rows(model: type, rows: list, conflict_fields: tuple[str, ...]) -> dict[tuple, int]:
@@ -165,36 +192,43 @@ def insert_new_rows(model: type, rows: list, conflict_fields: tuple[str, ...]) -
     """
     if not rows:
         return {}
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    keys = [quote(model._meta.get_field(name).column) for name in conflict_fields]
-    columns = ", ".join(quote(field.column) for field in fields)
-    source, params = _rows_source(fields, rows)
+    db = _db()
+    fields, statement = _insert_statement(model, conflict_fields)
+    source, params = _rows_source(db, fields, rows)
+    return {tuple(found[1:]): found[0] for found in _run(db, statement.format(source=source), params)}
+
+
+@functools.cache
+def _update_statement(model: type, field_names: tuple[str, ...]) -> tuple[tuple[Field, ...], str]:
+    """The columns and the text of `_update_rows`' statement (PostgreSQL: up to its row source)."""
+    db = _db()
+    fields = tuple(model._meta.get_field(name) for name in field_names)
+    quote = db.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     # Table and column names come from the model's metadata; values are all parameters.
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {source} "  # noqa: S608
-        f"ON CONFLICT ({', '.join(keys)}) DO NOTHING RETURNING {quote(model._meta.pk.column)}, {', '.join(keys)}"
-    )
-    return {tuple(found[1:]): found[0] for found in _run(sql, params)}
+    if db.vendor == "postgresql":
+        names = ", ".join(f"v{index}" for index in range(len(fields) + 1))
+        assignments = ", ".join(
+            f"{quote(field.column)} = new.v{index + 1}" for index, field in enumerate(fields)
+        )
+        sql = (
+            f"UPDATE {table} SET {assignments} FROM ({{source}}) AS new ({names}) WHERE {table}.{pk} = new.v0"  # noqa: S608
+        )
+        return fields, sql
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    return fields, f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
 
 
 def _update_rows(model: type, rows: list, field_names: list[str]) -> None:
     """One UPDATE for every row: the ORM's per-row save costs more than the write."""
-    fields = [model._meta.get_field(name) for name in field_names]
-    quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    if connection.vendor == "postgresql":
-        source, params = _rows_source([model._meta.pk, *fields], rows)
-        names = ", ".join(f"v{index}" for index in range(len(fields) + 1))
-        assignments = ", ".join(f"{quote(field.column)} = new.v{index + 1}" for index, field in enumerate(fields))
-        # Table and column names come from the model's metadata; values are all parameters.
-        sql = f"UPDATE {table} SET {assignments} FROM ({source}) AS new ({names}) WHERE {table}.{pk} = new.v0"  # noqa: S608
-        _run(sql, params)
+    db = _db()
+    fields, statement = _update_statement(model, tuple(field_names))
+    if db.vendor == "postgresql":
+        source, params = _rows_source(db, (model._meta.pk, *fields), rows)
+        _run(db, statement.format(source=source), params)
         return
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [[*_prepared(fields, row), row.pk] for row in rows])
+    with db.cursor() as cursor:
+        cursor.executemany(statement, [[*_prepared(db, fields, row), row.pk] for row in rows])
 
 
 def _insert_unless_taken(model: type, rows: list, key_field: str) -> list:
@@ -247,7 +281,7 @@ def write_projection(
     created = list(new_rows(unseen).values()) if unseen else []
     for row in created:
         row.version = 1
-    if created and key_field and redo and connection.vendor == "postgresql":
+    if created and key_field and redo and _db().vendor == "postgresql":
         taken = _insert_unless_taken(model, created, key_field)
         if taken:
             lost = {id(row) for row in taken}

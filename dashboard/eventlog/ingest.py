@@ -7,6 +7,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from dashboard.eventlog.entity_locks import lock_entities
 from dashboard.eventlog.event_types import EventType
 from dashboard.eventlog.folding import insert_new_rows
 from dashboard.eventlog.incoming import IncomingEvent
@@ -78,6 +79,7 @@ def ingest_events(incoming: Sequence[IncomingEvent]) -> list[bool]:
     for attempt in range(_RACE_RETRIES):
         try:
             with transaction.atomic():
+                lock_entities(incoming)
                 stored, known = _store_new(incoming)
                 changes = project_events(stored)
                 seen: set[tuple[str, str]] = set()

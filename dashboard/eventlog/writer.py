@@ -6,10 +6,11 @@ whatever arrived while its previous group was committing in a single transaction
 commit (one fsync) covers many webhooks. Every request is answered only after its event is
 durable.
 
-SQLite has one write lock: one thread. PostgreSQL commits transactions side by side, and a
-thread spends most of a batch waiting for the server, so several threads (INGEST_WRITERS)
-overlap those waits. Events are sharded by call (else conference): a call's events always go
-to the same thread, so two threads of a process never wait for each other's row locks on it.
+SQLite has one write lock: one thread. PostgreSQL commits transactions side by side, so
+INGEST_WRITERS threads may overlap their waits for the server; one is the default, as its
+batches are larger and a batch costs about the same few round trips whatever its size. Events
+are sharded by call (else conference): a call's events always go to the same thread, so two
+threads of a process never wait for each other's locks on it.
 """
 
 import asyncio

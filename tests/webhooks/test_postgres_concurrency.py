@@ -174,3 +174,39 @@ def test_two_operators_changing_one_participant_at_once_lose_nothing(supervisor,
     participant.refresh_from_db()
     assert (participant.muted, participant.on_hold) == (True, True)
     assert OperatorAction.objects.filter(outcome="ok").count() == 2
+
+
+def _deadlocks() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+
+def test_two_workers_given_the_same_deliveries_in_opposite_orders_do_not_deadlock():
+    """A retry storm: two workers each hold the same 400 deliveries, in opposite orders. Inserting
+    them row by row, each would take one event the other needs next, and PostgreSQL would break
+    the deadlock only after deadlock_timeout (1 s) by failing a batch. They must queue instead."""
+
+    def incoming(call: str, step: int):
+        name = ("call.initiated", "call.answered")[step]
+        payload = {"call_control_id": call, "call_session_id": call, "from": "+14155550100"}
+        body = envelope(name, payload, event_id=f"{call}-{step}", occurred_at=f"2026-11-21T10:00:0{step}Z")
+        return parse_call_control(json.dumps(body).encode())
+
+    def write(start: threading.Barrier, batch: list) -> list[bool]:
+        try:
+            start.wait(10)
+            return ingest_events(batch)
+        finally:
+            connections.close_all()
+
+    before = _deadlocks()
+    for storm in range(3):  # each storm deadlocked about one time in two before the entity locks
+        deliveries = [incoming(f"v3:storm{storm}-{index}", step) for index in range(200) for step in range(2)]
+        start = threading.Barrier(2)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            forwards, backwards = pool.map(write, [start, start], [deliveries, deliveries[::-1]])
+        assert sorted(forwards + backwards) == [False] * len(deliveries) + [True] * len(deliveries)
+    assert _deadlocks() == before, "PostgreSQL had to break a deadlock between the two batches"
+    assert Call.objects.filter(call_control_id__startswith="v3:storm", state="answered").count() == 600
