@@ -21,6 +21,7 @@ from dashboard.eventlog.folding import (
     iso,
     json_dict,
     json_list,
+    locked_rows,
     text,
 )
 from dashboard.eventlog.projections import ProjectionSpec
@@ -353,8 +354,7 @@ def _new_calls(folded: dict) -> dict:
 
 
 def _load_rows(ids: set[str]) -> dict[str, Call]:
-    calls = Call.objects.select_for_update().filter(call_control_id__in=ids).order_by("call_control_id")
-    return {call.call_control_id: call for call in calls}
+    return locked_rows(Call, "call_control_id", ids)
 
 
 def _log(ids: set[str]) -> QuerySet[Event]:

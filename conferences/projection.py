@@ -26,6 +26,7 @@ from dashboard.eventlog.folding import (
     iso,
     json_dict,
     json_list,
+    locked_rows,
     text,
 )
 from dashboard.eventlog.projections import ProjectionSpec, StateChanges
@@ -328,8 +329,7 @@ def _conference_of(event: Event) -> str | None:
 
 
 def _load_conferences(ids: set[str]) -> dict[str, Conference]:
-    rows = Conference.objects.select_for_update().filter(conference_id__in=ids).order_by("conference_id")
-    return {conference.conference_id: conference for conference in rows}
+    return locked_rows(Conference, "conference_id", ids)
 
 
 def _conference_log(ids: set[str]) -> QuerySet[Event]:
