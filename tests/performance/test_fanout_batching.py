@@ -1,5 +1,7 @@
-"""A burst of changes reaches an open page as one frame per committed batch, not one per row."""
+"""A burst of changes reaches an open page as one frame per committed batch, not one per row,
+and many open pages as a few rounds of frames, not one per commit."""
 
+import asyncio
 import json
 import uuid
 
@@ -9,6 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from dashboard.eventlog.ingest import ingest_events
+from dashboard.realtime.hub import hub
 from dashboard.webhooks.parsing import parse_call_control
 from switchboard.asgi import application
 from tests.support.webhooks import FIXTURES
@@ -52,3 +55,56 @@ async def test_a_batch_of_new_calls_arrives_in_one_frame_with_every_row(supervis
     while not await communicator.receive_nothing(timeout=0.3):
         assert (await communicator.receive_json_from()).get("type") == "frame"  # no second batch
     await communicator.disconnect()
+
+
+class RecordingPage:
+    """What the hub needs of a socket, keeping each frame it is sent."""
+
+    acts_on: frozenset[str] = frozenset()
+
+    def __init__(self) -> None:
+        self.frames: list[str] = []
+
+    async def deliver(self, text: str) -> None:
+        self.frames.append(text)
+
+    async def close(self, code: int) -> None:
+        pass
+
+    def rows(self) -> list[str]:
+        rows = []
+        for frame in map(json.loads, self.frames):
+            rows += [item["dom_id"] for item in frame["items"]] if frame.get("type") == "batch" else [frame["dom_id"]]
+        return rows
+
+
+async def rows_arrived(page: RecordingPage, count: int, timeout: float = 10) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while len(page.rows()) < count:
+        assert asyncio.get_running_loop().time() < deadline, f"{len(page.rows())} of {count} rows arrived"
+        await asyncio.sleep(0.005)
+
+
+async def test_a_burst_to_500_pages_goes_out_in_a_few_rounds_while_a_lone_change_goes_at_once(supervisor):
+    """Each round of frames costs every open socket a send: 500 pages must not get one frame per
+    commit while new calls pour in (the event loop would have no time left for page requests).
+    A change after a quiet spell still goes out at once."""
+    pages = [RecordingPage() for _ in range(500)]
+    the_hub = await hub()
+    for page in pages:
+        await the_hub.join(("calls",), page)
+    try:
+        await asyncio.sleep(0.3)  # a quiet spell
+        committed = asyncio.get_running_loop().time()
+        await sync_to_async(ingest_events)([new_call(0)])
+        await rows_arrived(pages[0], 1)
+        assert asyncio.get_running_loop().time() - committed < 0.08
+
+        for number in range(1, 41):  # 40 commits, one new call each, back to back
+            await sync_to_async(ingest_events)([new_call(number)])
+        await rows_arrived(pages[-1], 41)
+        assert len(pages[-1].frames) <= 12, f"{len(pages[-1].frames)} rounds for 41 commits"
+        assert all(sorted(page.rows()) == sorted(pages[0].rows()) for page in pages)
+    finally:
+        for page in pages:
+            await the_hub.leave(("calls",), page)
