@@ -251,7 +251,7 @@ def insert_new_rows(model: type, rows: list, conflict_fields: tuple[str, ...]) -
     return {tuple(found[1:]): found[0] for found in _run(db, statement.format(source=source), params)}
 
 
-@functools.cache
+@functools.lru_cache(maxsize=512)  # SQLite: one per set of changed columns met
 def _update_statement(model: type, field_names: tuple[str, ...]) -> tuple[tuple[Field, ...], str]:
     """The columns and the text of `_update_rows`' statement (PostgreSQL: up to its row source)."""
     db = _db()
@@ -287,15 +287,17 @@ def _update_rows(model: type, rows: list, field_names: list[str]) -> None:
 def _insert_unless_taken(model: type, rows: list, key_field: str) -> list:
     """Insert rows whose key nobody holds; returns the rows another transaction created first.
 
-    PostgreSQL only (SQLite writes one transaction at a time): ON CONFLICT waits for the other
-    transaction and then skips the row, instead of failing this whole batch on the unique key.
+    On PostgreSQL, ON CONFLICT waits for the other transaction and then skips the row, instead of
+    failing this whole batch on the unique key. SQLite writes one transaction at a time: none is taken.
     """
     inserted = insert_new_rows(model, rows, (key_field,))
+    alias = _db().alias
     taken = []
     for row in rows:
         pk = inserted.get((getattr(row, key_field),))
         if pk is not None:
             row.pk = pk
+            row._state.adding, row._state.db = False, alias
         else:
             taken.append(row)
     return taken
@@ -315,7 +317,7 @@ def write_projection(
     With `key_field` and `redo`, a new row that another worker created meanwhile (PostgreSQL) is
     not an error: `redo` folds those keys again, onto the row that now exists.
     """
-    updated = []
+    updated: list[tuple[Any, list[str]]] = []
     field_names: list[str] = []
     unseen = {}
     for key, values in folded.items():
@@ -330,7 +332,7 @@ def write_projection(
         for name in fields:
             setattr(row, name, values[name])
         row.version += 1
-        updated.append(row)
+        updated.append((row, fields))
     created = list(new_rows(unseen).values()) if unseen else []
     for row in created:
         row.version = 1
@@ -340,8 +342,28 @@ def write_projection(
             lost = {id(row) for row in taken}
             created = [row for row in created if id(row) not in lost]
             created += redo({getattr(row, key_field) for row in taken})
+    elif created and key_field:
+        _insert_unless_taken(model, created, key_field)  # SQLite: one statement built once, not bulk_create's
     elif created:
         model.objects.bulk_create(created)
     if updated:
-        _update_rows(model, updated, [*field_names, "version"])
-    return created + updated
+        _update_changed(model, updated, field_names)
+    return created + [row for row, _ in updated]
+
+
+def _update_changed(model: type, updated: list[tuple[Any, list[str]]], field_names: list[str]) -> None:
+    """Write the rows' new state (and version).
+
+    PostgreSQL: one statement for every row, with every state column. An update that changes an
+    indexed column adds an entry to every index anyway, and an unchanged value costs nothing more.
+    SQLite rewrites the index entries of each column a statement sets, changed or not (the calls
+    table has 14 indexes): rows are grouped by the columns that changed, and only those are set.
+    """
+    if _db().vendor == "postgresql":
+        _update_rows(model, [row for row, _ in updated], [*field_names, "version"])
+        return
+    groups: dict[tuple[str, ...], list] = {}
+    for row, fields in updated:
+        groups.setdefault(tuple(fields), []).append(row)
+    for fields, rows in groups.items():
+        _update_rows(model, rows, [*fields, "version"])
