@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from calls.models import Call, CallState
+from dashboard.eventlog.batch_sql import locked_rows
 from dashboard.eventlog.event_types import PARTICIPANT_FACT_PREFIXES, EventType
 from dashboard.eventlog.folding import (
     FoldableEvent,
@@ -21,7 +22,6 @@ from dashboard.eventlog.folding import (
     iso,
     json_dict,
     json_list,
-    locked_rows,
     text,
 )
 from dashboard.eventlog.projections import ProjectionSpec

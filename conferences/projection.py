@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from django.db.models import F, Q, QuerySet
 
 from conferences.models import Conference, ConferenceStatus, Participant, ParticipantStatus
+from dashboard.eventlog.batch_sql import locked_rows
 from dashboard.eventlog.event_types import (
     PARTICIPANT_FACT_PREFIXES,
     PARTICIPANT_MEDIA_PREFIXES,
@@ -26,7 +27,6 @@ from dashboard.eventlog.folding import (
     iso,
     json_dict,
     json_list,
-    locked_rows,
     text,
 )
 from dashboard.eventlog.projections import ProjectionSpec, StateChanges

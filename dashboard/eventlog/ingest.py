@@ -7,9 +7,9 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from dashboard.eventlog.batch_sql import insert_new_rows
 from dashboard.eventlog.entity_locks import lock_entities
 from dashboard.eventlog.event_types import EventType
-from dashboard.eventlog.folding import insert_new_rows
 from dashboard.eventlog.incoming import IncomingEvent
 from dashboard.eventlog.projections import project_events
 from dashboard.models import Event

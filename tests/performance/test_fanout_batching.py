@@ -11,6 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from dashboard.eventlog.ingest import ingest_events
+from dashboard.realtime import hub as hub_module
 from dashboard.realtime.hub import hub
 from dashboard.webhooks.parsing import parse_call_control
 from switchboard.asgi import application
@@ -85,10 +86,14 @@ async def rows_arrived(page: RecordingPage, count: int, timeout: float = 10) -> 
         await asyncio.sleep(0.005)
 
 
-async def test_a_burst_to_500_pages_goes_out_in_a_few_rounds_while_a_lone_change_goes_at_once(supervisor):
+async def test_a_burst_to_500_pages_goes_out_in_a_few_rounds_while_a_lone_change_goes_at_once(supervisor, monkeypatch):
     """Each round of frames costs every open socket a send: 500 pages must not get one frame per
     commit while new calls pour in (the event loop would have no time left for page requests).
     A change after a quiet spell still goes out at once."""
+    # A 2 s window for 500 sockets (0.1 s in production): "held for the window" and "sent at once"
+    # stay far apart however busy the machine running the test is.
+    monkeypatch.setattr(hub_module, "BURST_WINDOW_PER_SOCKET_SECS", 0.004)
+    monkeypatch.setattr(hub_module, "BURST_WINDOW_MAX_SECS", 2.0)
     pages = [RecordingPage() for _ in range(500)]
     the_hub = await hub()
     for page in pages:
@@ -98,11 +103,11 @@ async def test_a_burst_to_500_pages_goes_out_in_a_few_rounds_while_a_lone_change
         committed = asyncio.get_running_loop().time()
         await sync_to_async(ingest_events)([new_call(0)])
         await rows_arrived(pages[0], 1)
-        assert asyncio.get_running_loop().time() - committed < 0.08
+        assert asyncio.get_running_loop().time() - committed < 1.0
 
         for number in range(1, 41):  # 40 commits, one new call each, back to back
             await sync_to_async(ingest_events)([new_call(number)])
-        await rows_arrived(pages[-1], 41)
+        await rows_arrived(pages[-1], 41, timeout=20)
         assert len(pages[-1].frames) <= 12, f"{len(pages[-1].frames)} rounds for 41 commits"
         assert all(sorted(page.rows()) == sorted(pages[0].rows()) for page in pages)
     finally:
