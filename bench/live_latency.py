@@ -5,10 +5,12 @@ profile: SQLite, in-memory channel layer, one process), logs in as the demo supe
 --pages pages of /calls/ in Chromium (Playwright, /usr/bin/chromium) across --contexts browser
 contexts, then posts --events signed call.initiated webhooks for new calls at --rate per second.
 
-Each page records, with a MutationObserver, the wall-clock time (performance.timeOrigin +
-performance.now()) at which the row of each call appears in the DOM, and, from a listener on
-its websocket, when the row's fragment arrived. Latency of a (page, event) pair = that time minus
-the wall-clock time (time.time()) just before the POST was sent; both clocks are this machine's.
+Each page records, with a MutationObserver, the wall-clock time (Date.now()) at which the row of
+each call appears in the DOM, and, from a listener on its websocket, when the row's fragment
+arrived. Latency of a (page, event) pair = that time minus the wall-clock time (time.time()) just
+before the POST was sent: the same clock, read by both. Not performance.timeOrigin +
+performance.now(): that is the page's monotonic clock from its start, and on this VM it drifted
+from the wall clock by 5 ms a second (30 ms after 6 s), which skewed whole runs (a p50 of -57 ms).
 Prints p50 / p95 / p99 / max over all pairs, for the DOM change and for the websocket arrival
 (as the page's main thread sees it), the pairs that never showed up, and where the CPU went:
 the server's and the browser's CPU during the run and idle afterwards, and the pages' main-thread
@@ -63,7 +65,7 @@ SOCKET_PROBE = r"""
       super(...args);
       this.addEventListener("message", (event) => {
         // A "batch" frame carries several rows: every call in it arrived now.
-        const now = performance.timeOrigin + performance.now();
+        const now = Date.now();
         for (const match of event.data.matchAll(/data-key=\\"call:([^\\"]+)\\"/g)) {
           if (!(match[1] in window.__arrived)) window.__arrived[match[1]] = now;
         }
@@ -82,7 +84,7 @@ DOM_PROBE = r"""
     if (node.nodeType !== 1) return;
     const key = node.dataset && node.dataset.key;
     if (key && key.startsWith("call:") && !(key.slice(5) in seen)) {
-      seen[key.slice(5)] = performance.timeOrigin + performance.now();
+      seen[key.slice(5)] = Date.now();
     }
   };
   new MutationObserver((records) => {
