@@ -1,12 +1,13 @@
 """One order across processes for ingest batches on PostgreSQL.
 
-Two workers whose batches share a call (or a conference) would otherwise meet inside their
-folds: one inserting the call's row while holding a row the other needs next, which PostgreSQL
-settles only after `deadlock_timeout` (1 s) by failing a batch; or both creating the call, the
-loser folding it again. Taking transaction-scoped advisory locks on every call and conference of
-the batch first, in one statement and in one global order, makes the later batch wait at its
-start for the earlier one's commit, then read what it wrote. Within a process the writer already
-shards by call, so these locks are only ever waited on across processes.
+Two workers whose batches share calls would otherwise lock rows in whatever order their
+statements meet them. Given the same deliveries in opposite orders (Telnyx retrying into two
+workers), each inserted one event the other then had to wait for: a deadlock PostgreSQL settles
+only after `deadlock_timeout` (1 s), by failing a batch. A new call both batches create is the
+milder case: the loser waits, then folds it again. Taking transaction-scoped advisory locks on
+every call and conference of the batch first, in one statement and in one global order, makes the
+later batch wait at its start for the earlier one's commit, then read what it wrote. Within a
+process the writer already shards by call, so these locks are only ever waited on across processes.
 """
 
 import zlib
