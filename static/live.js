@@ -77,9 +77,12 @@
     }, graceMs);
   }
 
+  // Read once: these sections hold the sync regions, a snapshot never replaces them.
+  const ownObject = document.querySelector("[data-own-object]");
+  const resyncOnAny = document.querySelector("[data-resync-on-any]") !== null;
+
   function isOwnObject(message) {
-    const own = document.querySelector("[data-own-object]");
-    return own && own.dataset.ownObject === message.dom_id;
+    return ownObject !== null && ownObject.dataset.ownObject === message.dom_id;
   }
 
   let resyncTimer = null;
@@ -114,7 +117,7 @@
   }
 
   function apply(message) {
-    if (document.querySelector("[data-resync-on-any]")) {
+    if (resyncOnAny) {
       resyncSoon();
       return;
     }
@@ -152,7 +155,19 @@
       if (row.isConnected) announce(null, row);
     }
     if (isOwnObject(message)) resync();
-    updateCount();
+    countSoon();
+  }
+
+  // The count walks every row: once per socket message, not once per row of a batch.
+  let countQueued = false;
+
+  function countSoon() {
+    if (countQueued) return;
+    countQueued = true;
+    queueMicrotask(() => {
+      countQueued = false;
+      updateCount();
+    });
   }
 
   // A row that just arrived: shown or hidden by the filters, its duration and colour current.
@@ -441,14 +456,49 @@
   }
 
   function tick(scope) {
-    const root = scope || document;
     const now = Date.now();
-    for (const cell of root.querySelectorAll("[data-tick-from]")) tickCell(cell, now);
     if (scope) {
-      if (scope.matches(TICKED_ROW)) colourRow(scope, now);
+      tickRow(scope, now);
       return;
     }
-    for (const row of root.querySelectorAll(TICKED_ROW)) colourRow(row, now);
+    for (const cell of document.querySelectorAll("[data-tick-from]")) tickCell(cell, now);
+    for (const row of document.querySelectorAll(TICKED_ROW)) colourRow(row, now);
+  }
+
+  // The second's tick skips the rows the browser skips: a live row off screen is not rendered
+  // (content-visibility in the stylesheet), and the browser says when that changes. With hundreds of
+  // live rows on each of many open pages, ticking every row was most of an idle page's work. A row
+  // coming back into view is brought up to date as it does; one never reported skipped is ticked.
+  const offScreen = new WeakSet();
+
+  function tickRow(row, now) {
+    for (const cell of row.querySelectorAll("[data-tick-from]")) tickCell(cell, now);
+    if (row.matches(TICKED_ROW)) colourRow(row, now);
+  }
+
+  function tickSecond() {
+    const tbody = rowsBody();
+    if (!tbody) {
+      tick();
+      return;
+    }
+    const now = Date.now();
+    for (const cell of document.querySelectorAll("[data-tick-from]:not(#live-rows *)")) tickCell(cell, now);
+    for (const row of tbody.children) if (!offScreen.has(row)) tickRow(row, now);
+  }
+
+  if (rowsBody()) {
+    // Not a bubbling event: heard on its way down.
+    rowsBody().addEventListener("contentvisibilityautostatechange", (event) => {
+      const row = event.target;
+      if (row.parentElement !== rowsBody()) return;
+      if (event.skipped) {
+        offScreen.add(row);
+        return;
+      }
+      offScreen.delete(row);
+      tickRow(row, Date.now());
+    }, true);
   }
 
   // Filters and sorting live in the URL: a reload or a shared link shows the same rows.
@@ -698,7 +748,7 @@
     filterForm.addEventListener("submit", (event) => event.preventDefault());
   }
   window.addEventListener("online", () => connect());
-  setInterval(() => tick(), 1000);
+  setInterval(tickSecond, 1000);
   // A conference row comes from the row cache as it was at its own last change: its counts and
   // "talking" marks follow the participant rows under it, which may have changed since.
   for (const head of rowsBody() ? rowsBody().querySelectorAll(":scope > [data-floor]") : []) summarise(head);

@@ -1,7 +1,9 @@
 """A supervisor's browser: live updates without reloads, reconnection, and hostile text kept as text."""
 
 import json
+import time
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -124,3 +126,40 @@ def test_the_page_reconnects_after_a_restart_and_catches_up(login, supervisor, l
     live_dashboard.start()
     page.wait_for_selector("#live-status[data-state=live]", timeout=15000)
     row_for(page, "+14155550104").wait_for(timeout=10_000)
+
+
+def shown_seconds(row) -> int:
+    minutes, seconds = row.locator("td.duration [data-tick-from]").first.text_content().split(":")[-2:]
+    return int(minutes) * 60 + int(seconds)
+
+
+def test_a_row_scrolled_into_view_shows_its_current_duration(login, supervisor, live_dashboard):
+    # Off-screen rows are not ticked every second (the browser does not render them): one coming
+    # into view must be brought up to date as it does, not show the time it had when it left.
+    started = datetime.now(UTC) - timedelta(seconds=40)
+    calls = []
+    for index in range(60):
+        document = call_events(f"v3:browser-scroll-{index}", number=f"+1415555{2000 + index}")["initiated"]
+        document["data"]["payload"]["start_time"] = started.isoformat().replace("+00:00", "Z")
+        calls.append(parse_call_control(json.dumps(document).encode()))
+    ingest_events(calls)
+    page = login(supervisor, "pw-" + supervisor.username)
+    page.wait_for_selector("#live-status[data-state=live]")
+    rows = page.locator("#live-rows > tr")
+    expect(rows).to_have_count(60)
+    first, last = rows.first, rows.last
+    assert last.bounding_box()["y"] > page.viewport_size["height"]
+    page.wait_for_timeout(4_000)
+    in_view = (datetime.now(UTC) - started).total_seconds()
+    assert abs(shown_seconds(first) - in_view) <= 2
+    last.scroll_into_view_if_needed()
+    deadline = time.monotonic() + 3
+    while True:
+        expected = (datetime.now(UTC) - started).total_seconds()
+        if abs(shown_seconds(last) - expected) <= 2 or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(100)
+    assert abs(shown_seconds(last) - expected) <= 2, (shown_seconds(last), expected)
+    # And it goes on ticking while it is in view.
+    page.wait_for_timeout(3_000)
+    assert abs(shown_seconds(last) - (datetime.now(UTC) - started).total_seconds()) <= 2
