@@ -173,7 +173,7 @@
   // A row that just arrived: shown or hidden by the filters, its duration and colour current.
   function placed(row) {
     if (row.parentElement && row.parentElement.id === "live-rows") row.hidden = !matches(row, filters);
-    tick(row);
+    tickRow(row, Date.now());
     document.dispatchEvent(new CustomEvent("switchboard:row", { detail: row }));
   }
 
@@ -455,12 +455,8 @@
     if (flag.textContent !== text) flag.textContent = text;
   }
 
-  function tick(scope) {
+  function tick() {
     const now = Date.now();
-    if (scope) {
-      tickRow(scope, now);
-      return;
-    }
     for (const cell of document.querySelectorAll("[data-tick-from]")) tickCell(cell, now);
     for (const row of document.querySelectorAll(TICKED_ROW)) colourRow(row, now);
   }
