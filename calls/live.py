@@ -61,8 +61,8 @@ def _changed_since(moment: datetime) -> QuerySet[Call]:
     return Call.objects.filter(call_control_id__in=touched)
 
 
-def _render(pk: int, can_act: bool) -> RenderedRow:
-    return render_call_row(Call.objects.get(pk=pk), can_act)
+def _render(pks: list[int], can_act: bool) -> dict[int, RenderedRow]:
+    return {pk: render_call_row(call, can_act) for pk, call in Call.objects.in_bulk(pks).items()}
 
 
 def register() -> None:

@@ -100,15 +100,6 @@ def _floor_participant_row(participant: Participant, can_act: bool) -> RenderedR
     )
 
 
-def _render_conference(pk: int, can_act: bool) -> RenderedRow:
-    conference = conference_list().get(pk=pk)
-    return _conference_row(conference, can_act, bool(recording_conferences([conference.conference_id])))
-
-
-def _render_floor_participant(pk: int, can_act: bool) -> RenderedRow:
-    return _floor_participant_row(with_callers(Participant.objects.all()).get(pk=pk), can_act)
-
-
 # Rows missing from the cache are read this many at a time (a bounded IN list on any database).
 _CHUNK = 500
 
@@ -187,17 +178,24 @@ def participant_menus(can_supervise: bool) -> SafeString:
     return html
 
 
-def _render_participant(pk: int, can_act: bool) -> RenderedRow:
-    participant = with_callers(Participant.objects.all()).get(pk=pk)
+def _participant_row(participant: Participant, can_act: bool) -> RenderedRow:
     html = render_to_string(
         "conferences/_participant_row.html", {"participant": participant, "can_act_on_participants": can_act}
     )
     return RenderedRow(
         stamp=_participant_stamp(participant),
-        dom_id=f"participant-{pk}",
+        dom_id=f"participant-{participant.pk}",
         alive=participant.status != ParticipantStatus.LEFT,
         html=html,
     )
+
+
+def _render_participants(pks: list[int], can_act: bool) -> dict[int, RenderedRow]:
+    return {
+        participant.pk: _participant_row(participant, can_act)
+        for chunk in _chunks(pks)
+        for participant in with_callers(Participant.objects.filter(pk__in=chunk))
+    }
 
 
 def register() -> None:
@@ -207,7 +205,7 @@ def register() -> None:
             projection="conferences",
             groups=lambda conference: [CONFERENCES_GROUP, conference_group(conference.pk)],
             stamp=_conference_stamp,
-            render=_render_conference,
+            render=_render_conferences,
             act_permission="dashboard.conference_mute",
             changed_since=_conferences_changed_since,
         )
@@ -218,7 +216,7 @@ def register() -> None:
             projection="participants",
             groups=lambda participant: [CONFERENCES_GROUP],
             stamp=_participant_stamp,
-            render=_render_floor_participant,
+            render=_render_floor_participants,
             act_permission="dashboard.participant_mute",
             changed_since=_participants_changed_since,
         )
@@ -229,7 +227,7 @@ def register() -> None:
             projection="participants",
             groups=lambda participant: [conference_group(participant.conference_id)],
             stamp=_participant_stamp,
-            render=_render_participant,
+            render=_render_participants,
             act_permission="dashboard.participant_mute",
             changed_since=_participants_changed_since,
         )

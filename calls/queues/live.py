@@ -22,14 +22,17 @@ def _groups(call: Call) -> list[str]:
     return [QUEUES_GROUP] if call.queue_name else []
 
 
-def _render(pk: int, can_act: bool) -> RenderedRow:
-    call = Call.objects.get(pk=pk)
+def _queued_row(call: Call, can_act: bool) -> RenderedRow:
     return RenderedRow(
         stamp=call_stamp(call),
         dom_id=f"queued-call-{call.pk}",
         alive=call.is_alive and call.state == "queued",
         html=render_to_string(ROW_TEMPLATE, {"call": call, "can_act": can_act}),
     )
+
+
+def _render(pks: list[int], can_act: bool) -> dict[int, RenderedRow]:
+    return {pk: _queued_row(call, can_act) for pk, call in Call.objects.in_bulk(pks).items()}
 
 
 def register() -> None:

@@ -22,8 +22,9 @@ class LiveKind:
     groups: Callable[[Model], list[str]]
     # What a row is rendered at (the RenderedRow's stamp), read from the changed row itself.
     stamp: Callable[[Model], tuple]
-    # The row rendered now, with or without action buttons; raises ObjectDoesNotExist when gone.
-    render: Callable[[int, bool], RenderedRow]
+    # The rows of these pks rendered now, with or without action buttons, by pk (a row gone is
+    # missing): read in one query, as a burst's rows are rendered together.
+    render: Callable[[list[int], bool], dict[int, RenderedRow]]
     # Users holding this permission get fragments with action buttons.
     act_permission: str = ""
     # The rows that webhooks received at or after a moment touched (a page rendered then is sent them
