@@ -1,4 +1,5 @@
-"""Batch statements for ingest: many rows read, inserted or updated in one statement each.
+"""Batch statements for ingest (and the live rows it announces): many rows read, inserted or
+updated in one statement each.
 
 Each statement's text is built once per model (and columns) and cached: building it with the ORM,
 every batch, cost more than running it. PostgreSQL gets typed arrays (`unnest`) and server-side
@@ -62,7 +63,7 @@ def _run(db: BaseDatabaseWrapper, sql: str, params: list) -> list[tuple]:
 
 
 @functools.cache
-def _locked_rows_statement(model: type, key_field: str) -> tuple[list[str], str]:
+def _rows_statement(model: type, key_field: str, lock: bool) -> tuple[list[str], str]:
     db = default_db()
     quote = db.ops.quote_name
     fields = [field.attname for field in model._meta.concrete_fields]
@@ -71,11 +72,11 @@ def _locked_rows_statement(model: type, key_field: str) -> tuple[list[str], str]
     # Table and column names come from the model's metadata; the keys are a parameter.
     if db.vendor == "postgresql":
         where = f"{key} = ANY(%s)"
-        lock = " FOR UPDATE"
+        for_update = " FOR UPDATE" if lock else ""
     else:  # SQLite: the writer holds the database's one write lock already
         where = f"{key} IN (SELECT value FROM json_each(%s))"  # noqa: S608
-        lock = ""
-    return fields, f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {where} ORDER BY {key}{lock}"  # noqa: S608
+        for_update = ""
+    return fields, f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {where} ORDER BY {key}{for_update}"  # noqa: S608
 
 
 @functools.cache
@@ -100,8 +101,17 @@ def locked_rows(model: type, key_field: str, keys: Iterable[str]) -> dict[str, A
     What `select_for_update().filter(key__in=…).order_by(key)` reads, from a statement built once:
     compiling that queryset cost more than running it, on every batch.
     """
+    return _rows_by_key(model, key_field, keys, lock=True)
+
+
+def rows_by_key(model: type, key_field: str, keys: Iterable[Any]) -> dict[Any, Any]:
+    """`locked_rows` without the lock: `in_bulk(keys, field_name=key_field)` from a statement built once."""
+    return _rows_by_key(model, key_field, keys, lock=False)
+
+
+def _rows_by_key(model: type, key_field: str, keys: Iterable[Any], lock: bool) -> dict[Any, Any]:
     db = default_db()
-    fields, sql = _locked_rows_statement(model, key_field)
+    fields, sql = _rows_statement(model, key_field, lock)
     keys = sorted(keys)
     rows = _run(db, sql, [keys if db.vendor == "postgresql" else json.dumps(keys)])
     instances = (model.from_db(db.alias, fields, _from_db(db, model, row)) for row in rows)
