@@ -14,6 +14,7 @@ on a shared machine, judge the ratio, not the absolute figures.
     .venv/bin/python bench/ingest.py --postgres postgres://switchboard:switchboard@127.0.0.1/switchboard_bench
     .venv/bin/python bench/ingest.py --connections 1 --workers 1   # a single webhook's handling time
     .venv/bin/python bench/ingest.py --quick                  # CI: tiny sizes, checks the script runs
+    .venv/bin/python bench/ingest.py --workers 2 --repeat 5   # five alternating rounds, then the medians
     .venv/bin/python bench/ingest.py --workers 1 --profile var/profile   # + py-spy on the dashboard
 
 --profile DIR records the dashboard's workers with py-spy (pip install py-spy) during the
@@ -29,6 +30,7 @@ import contextlib
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -216,6 +218,8 @@ def main() -> None:
     parser.add_argument("--live-calls", type=int, default=1000, help="live calls preloaded into the dashboard")
     parser.add_argument("--postgres", default="", help="a PostgreSQL URL: measure PostgreSQL instead of SQLite")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of load on each server before measuring")
+    parser.add_argument("--repeat", type=int, default=1, help="measure floor and dashboard this many times, "
+                        "alternating, and print the medians: back-to-back runs on a shared machine differ a lot")
     parser.add_argument("--quick", action="store_true", help="tiny sizes (CI): 1 worker, 1 s runs")
     parser.add_argument("--profile", metavar="DIR", default="", help="py-spy the dashboard into DIR (see above)")
     args = parser.parse_args()
@@ -236,14 +240,22 @@ def main() -> None:
         if redis is not None:
             stack.callback(redis.kill)
         for workers in args.workers:
-            floor = measure("baseline", kind, workers, args, Path(tmp), redis.url if redis else "")
-            ours = measure("dashboard", kind, workers, args, Path(tmp), redis.url if redis else "")
-            for name, result in (("baseline", floor), ("dashboard", ours)):
-                ratio = f"{result['rps'] / floor['rps']:.2f}" if name == "dashboard" else ""
-                print(f"{workers:>7} {name:>10} {result['rps']:>11.0f} {result['p50']:>8.2f} {result['p99']:>8.2f} "
-                      f"{result['non_2xx']:>8} {result['load']:>6}  {ratio}", flush=True)
-            if "profile" in ours:
-                print(ours["profile"], flush=True)
+            ratios, rates = [], []
+            for _ in range(args.repeat):
+                floor = measure("baseline", kind, workers, args, Path(tmp), redis.url if redis else "")
+                ours = measure("dashboard", kind, workers, args, Path(tmp), redis.url if redis else "")
+                for name, result in (("baseline", floor), ("dashboard", ours)):
+                    ratio = f"{result['rps'] / floor['rps']:.2f}" if name == "dashboard" else ""
+                    print(f"{workers:>7} {name:>10} {result['rps']:>11.0f} {result['p50']:>8.2f} {result['p99']:>8.2f} "
+                          f"{result['non_2xx']:>8} {result['load']:>6}  {ratio}", flush=True)
+                if "profile" in ours:
+                    print(ours["profile"], flush=True)
+                ratios.append(ours["rps"] / floor["rps"])
+                rates.append(ours["rps"])
+            if args.repeat > 1:
+                print(f"{workers:>7} {'median':>10} {statistics.median(rates):>11.0f}  of {args.repeat} runs "
+                      f"({min(rates):.0f}-{max(rates):.0f}/s); ratio {statistics.median(ratios):.2f} "
+                      f"({min(ratios):.2f}-{max(ratios):.2f})", flush=True)
 
 
 if __name__ == "__main__":
