@@ -85,8 +85,10 @@ def _run(db: BaseDatabaseWrapper, sql: str, params: list) -> list[tuple]:
     if db.vendor == "postgresql":
         # Server-side binding (Django's own cursors bind on the client): a statement run five
         # times is prepared once and reused, in the same transaction as the ORM's statements.
+        # The driver's errors are raised as Django's, as its own cursors do: callers catch those
+        # (a deadlock retried, a dropped connection replaced).
         db.ensure_connection()
-        with psycopg.Cursor(db.connection) as cursor:
+        with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
     with db.cursor() as cursor:
