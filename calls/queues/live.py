@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 # A queued call is a call: its stamp, and which calls changed since a moment, are the calls kind's.
 from calls.live import _changed_since, call_stamp
 from calls.models import Call
+from dashboard.eventlog.batch_sql import rows_by_key
 from dashboard.realtime.registry import LiveKind, LivePage, register_live_kind, register_live_page
 from dashboard.realtime.rows import RenderedRow
 
@@ -32,7 +33,7 @@ def _queued_row(call: Call, can_act: bool) -> RenderedRow:
 
 
 def _render(pks: list[int], can_act: bool) -> dict[int, RenderedRow]:
-    return {pk: _queued_row(call, can_act) for pk, call in Call.objects.in_bulk(pks).items()}
+    return {pk: _queued_row(call, can_act) for pk, call in rows_by_key(Call, "id", pks).items()}
 
 
 def register() -> None:
