@@ -183,6 +183,20 @@
     row.focus({ preventScroll: true });
   }
 
+  // A snapshot replaces and re-orders rows; a row that moves or is replaced loses the focus.
+  function focusedRowId() {
+    const active = document.activeElement;
+    const row = active && active.closest ? active.closest("#live-rows > tr") : null;
+    return row ? row.id : "";
+  }
+
+  function refocus(rowId) {
+    const active = document.activeElement;
+    if (!rowId || (active && active !== document.body)) return;
+    const row = document.getElementById(rowId);
+    if (row) keepFocus(row);
+  }
+
   // --- read out what changed: politely, at most every few seconds, in one sentence -----------------
   const changes = [];
   let announceTimer = null;
@@ -333,6 +347,7 @@
         const response = await fetch(location.href, { headers: { "X-Live-Snapshot": "1" }, credentials: "same-origin" });
         if (!response.ok) return;
         const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+        const focused = focusedRowId();
         holes.clear(); // the snapshot holds every row as it is now
         const freshNote = doc.getElementById("window-note");
         const exact = Boolean(freshNote && freshNote.dataset.window);
@@ -346,6 +361,7 @@
           }
         }
         sortAll();
+        refocus(focused);
         for (const head of rowsBody() ? rowsBody().querySelectorAll(":scope > [data-floor]") : []) summarise(head);
         refreshView();
         tick();

@@ -105,7 +105,7 @@ def test_a_hostile_caller_name_shows_as_text(login, supervisor, live_dashboard):
     )
     row = row_for(page, "+14155550103")
     row.wait_for(timeout=10_000)
-    assert row.locator(".caller-name").inner_text() == hostile
+    expect(row.locator(".caller-name")).to_have_text(hostile)
     assert row.locator("img").count() == 0
     assert page.evaluate("window.pwned") is None
     row.locator("a").first.click()
@@ -126,6 +126,29 @@ def test_the_page_reconnects_after_a_restart_and_catches_up(login, supervisor, l
     live_dashboard.start()
     page.wait_for_selector("#live-status[data-state=live]", timeout=15000)
     row_for(page, "+14155550104").wait_for(timeout=10_000)
+
+
+def test_the_focused_row_keeps_the_focus_when_a_re_sync_replaces_it(login, supervisor, live_dashboard):
+    # A keyboard user works down the list (j / k, m, h on the focused row); a re-sync that brings a
+    # newer version of that row must leave them on it, not throw them back to the top of the page.
+    calls = [call_events(f"v3:browser-focus-{index}", number=f"+141555501{index}0") for index in range(3)]
+    ingest_events([parse_call_control(json.dumps(events["initiated"]).encode()) for events in calls])
+    page = login(supervisor, "pw-" + supervisor.username)
+    page.wait_for_selector("#live-status[data-state=live]")
+    focused = row_for(page, "+14155550110")
+    for _ in range(3):
+        page.keyboard.press("j")
+        if focused.evaluate("row => row === document.activeElement"):
+            break
+    row_id = focused.get_attribute("id")
+    assert page.evaluate("document.activeElement.id") == row_id
+    live_dashboard.stop()
+    page.wait_for_selector("#live-status[data-state=reconnecting]", timeout=10_000)
+    ingest_events([parse_call_control(json.dumps(calls[1]["answered"]).encode())])
+    live_dashboard.start()
+    page.wait_for_selector("#live-status[data-state=live]", timeout=15_000)
+    expect(focused.locator(".badge", has_text="answered")).to_be_visible(timeout=10_000)
+    assert page.evaluate("document.activeElement.id") == row_id
 
 
 def shown_seconds(row) -> int:
