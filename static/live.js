@@ -183,18 +183,29 @@
     row.focus({ preventScroll: true });
   }
 
-  // A snapshot replaces and re-orders rows; a row that moves or is replaced loses the focus.
-  function focusedRowId() {
+  // A snapshot replaces regions and rows, and re-orders rows; what is replaced or moved loses the
+  // focus. Remembered as the live row it was in (its buttons change with its state), else as the
+  // element with that id, else as the n-th control under the nearest element with an id.
+  const CONTROLS = "a[href], button, input, select, textarea, summary, [tabindex]";
+
+  function focusMark() {
     const active = document.activeElement;
-    const row = active && active.closest ? active.closest("#live-rows > tr") : null;
-    return row ? row.id : "";
+    if (!active || active === document.body || !active.closest) return null;
+    const row = active.closest("#live-rows > tr");
+    if (row) return { id: row.id, index: -1 };
+    if (active.id) return { id: active.id, index: -1 };
+    const holder = active.parentElement && active.parentElement.closest("[id]");
+    return holder ? { id: holder.id, index: Array.from(holder.querySelectorAll(CONTROLS)).indexOf(active) } : null;
   }
 
-  function refocus(rowId) {
+  function refocus(mark) {
     const active = document.activeElement;
-    if (!rowId || (active && active !== document.body)) return;
-    const row = document.getElementById(rowId);
-    if (row) keepFocus(row);
+    if (!mark || (active && active !== document.body)) return;
+    const holder = document.getElementById(mark.id);
+    const target = holder && mark.index >= 0 ? holder.querySelectorAll(CONTROLS)[mark.index] : holder;
+    if (!target) return;
+    if (target === holder && holder.closest("#live-rows > tr") === holder) keepFocus(holder);
+    else target.focus({ preventScroll: true });
   }
 
   // --- read out what changed: politely, at most every few seconds, in one sentence -----------------
@@ -347,7 +358,7 @@
         const response = await fetch(location.href, { headers: { "X-Live-Snapshot": "1" }, credentials: "same-origin" });
         if (!response.ok) return;
         const doc = new DOMParser().parseFromString(await response.text(), "text/html");
-        const focused = focusedRowId();
+        const focused = focusMark();
         holes.clear(); // the snapshot holds every row as it is now
         const freshNote = doc.getElementById("window-note");
         const exact = Boolean(freshNote && freshNote.dataset.window);

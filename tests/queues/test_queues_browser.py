@@ -78,3 +78,25 @@ def test_the_queue_page_follows_calls_entering_and_leaving(login, supervisor, si
     expect(card).to_contain_text("Nobody waiting.")
     assert eventually(lambda: not simulator.world.call_info(second)["is_alive"])
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_a_focused_button_keeps_the_focus_when_the_board_changes(
+    login, supervisor, simulator, live_dashboard
+):
+    # The board is read again on every change; a keyboard user on a caller's button stays on it.
+    page = login(supervisor, "pw-" + supervisor.username)
+    page.goto(live_dashboard.url + "/queues/")
+    page.wait_for_selector("#live-status[data-state=live]")
+    queued(simulator, "+13125550151", "Di Park", "support")
+    card = page.locator('article[data-queue="support"]')
+    rows = card.locator("tbody tr")
+    expect(rows).to_have_count(1, timeout=10_000)
+    remove = rows.nth(0).get_by_role("button", name=re.compile("^Remove from queue"))
+    remove.focus()
+    row_id = rows.nth(0).get_attribute("id")
+
+    queued(simulator, "+13125550152", "Ed Moss", "support")
+    expect(rows).to_have_count(2, timeout=10_000)
+    focused = page.evaluate("[document.activeElement.closest('tr')?.id, document.activeElement.textContent]")
+    assert focused[0] == row_id
+    assert focused[1].startswith("Remove from queue")
