@@ -11,10 +11,12 @@ import asyncio
 import logging
 import threading
 import time
+import weakref
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from dashboard.realtime.coalesce import coalesced
 from dashboard.realtime.outage import outage
 from dashboard.realtime.registry import live_kinds
 
@@ -86,8 +88,31 @@ async def _send_all(messages: list[tuple[str, dict]]) -> None:
         logger.debug("broadcast timed out after %ss; %d of %d hints dropped", SEND_TIMEOUT_SECS, len(messages) - sent, len(messages))
 
 
+# Hints waiting for their loop's one sender, in commit order. Sent by concurrent tasks, a row's later
+# note could overtake its earlier one (each group send is several Redis round trips); one sender
+# keeps their order and merges what queued meanwhile into one send per group.
+_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, list[tuple[str, dict]]] = weakref.WeakKeyDictionary()
+_senders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task] = weakref.WeakKeyDictionary()
+
+
+def _enqueue(messages: list[tuple[str, dict]]) -> None:
+    loop = asyncio.get_running_loop()
+    queue = _queues.setdefault(loop, [])
+    queue.extend(messages)
+    sender = _senders.get(loop)
+    if sender is None or sender.done():
+        _senders[loop] = loop.create_task(_send_queued(queue))
+
+
+async def _send_queued(queue: list[tuple[str, dict]]) -> None:
+    while queue:
+        messages = coalesced(queue)
+        queue.clear()
+        await _send_all(messages)
+
+
 def send(messages: list[tuple[str, dict]]) -> None:
-    """Send from any thread without waiting: onto the server's loop when there is one."""
+    """Send from any thread without waiting: onto the server's loop when there is one, in order."""
     if not messages:
         return
     loop = _main_loop
@@ -97,9 +122,9 @@ def send(messages: list[tuple[str, dict]]) -> None:
         except RuntimeError:
             running = None
         if running is loop:
-            loop.create_task(_send_all(messages))
+            _enqueue(messages)
         else:
-            asyncio.run_coroutine_threadsafe(_send_all(messages), loop)
+            loop.call_soon_threadsafe(_enqueue, messages)
         return
     async_to_sync(_send_all)(messages)
 

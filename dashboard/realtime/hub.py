@@ -32,6 +32,7 @@ from channels.layers import (
 )
 
 from dashboard.observability import metrics
+from dashboard.realtime.coalesce import ROW_TYPES, coalesced
 from dashboard.realtime.fragments import fragments
 from dashboard.realtime.outage import outage
 
@@ -40,7 +41,6 @@ logger = logging.getLogger("switchboard.realtime")
 LAYER_UNAVAILABLE = 4503
 # Layers forget a group membership after a day (channels' group_expiry): the hub renews its own.
 GROUP_RENEW_SECS = 3600
-_ROWS = ("live.update", "live.updates")
 # Other work (page requests, webhooks) gets the event loop back after this much has been sent.
 YIELD_AFTER_CHARS = 64 * 1024
 # In a burst, a hub sends at most one round of frames per window, and what arrives meanwhile is
@@ -208,9 +208,9 @@ class Hub:
         if not members:
             return
         kind = message["type"]
-        if kind in _ROWS and message.get("kind") != "refresh":
+        if kind in ROW_TYPES and message.get("kind") != "refresh":
             await self._rows(message, tuple(members))
-        elif kind in _ROWS:
+        elif kind in ROW_TYPES:
             text = json.dumps({"kind": "refresh", "dom_id": group.replace(".", "-"), "version": 0, "alive": True, "html": ""})
             await _send_each(tuple(members), lambda socket: text)
         elif kind == "user.frame":
@@ -271,24 +271,7 @@ async def _send_each(members: tuple[Socket, ...], text_for: Callable[[Socket], s
 
 def _merged(messages: list[dict]) -> list[tuple[str, dict]]:
     """(group, message) in arrival order, a group's consecutive row notes merged into one message."""
-    work: list[tuple[str, dict]] = []
-    last_rows: dict[str, dict] = {}
-    for message in messages:
-        group = message.get("group", "")
-        is_rows = message["type"] in _ROWS and message.get("kind") != "refresh"
-        if not is_rows:
-            last_rows.pop(group, None)
-            work.append((group, message))
-            continue
-        notes = message["notes"] if message["type"] == "live.updates" else [message]
-        merged = last_rows.get(group)
-        if merged is None:
-            merged = {"type": "live.updates", "group": group, "notes": list(notes)}
-            last_rows[group] = merged
-            work.append((group, merged))
-        else:
-            merged["notes"] += notes
-    return work
+    return coalesced([(message.get("group", ""), message) for message in messages])
 
 
 _hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
